@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 /// One problem found in the `sql/` folder, with everything needed to show it to a user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +78,10 @@ impl Diagnostic {
     /// `file:line:col: message` followed by a miette snippet and the help line.
     pub fn render(&self) -> String {
         let (line, column) = self.line_column();
-        let mut out = format!("{}:{}:{}: error: {}\n", self.file, line, column, self.message);
+        let mut out = format!(
+            "{}:{}:{}: error: {}\n",
+            self.file, line, column, self.message
+        );
         if !self.source.is_empty() {
             let report = Snippet { diagnostic: self };
             let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
@@ -87,7 +90,12 @@ impl Diagnostic {
             let mut rendered = String::new();
             if handler.render_report(&mut rendered, &report).is_ok() {
                 // The first line repeats the message; the snippet follows.
-                out.extend(rendered.lines().skip(1).map(|l| format!("{}\n", l.trim_end())));
+                out.extend(
+                    rendered
+                        .lines()
+                        .skip(1)
+                        .map(|l| format!("{}\n", l.trim_end())),
+                );
                 return out;
             }
         }
@@ -144,7 +152,10 @@ impl std::error::Error for Snippet<'_> {}
 
 impl miette::Diagnostic for Snippet<'_> {
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -153,7 +164,10 @@ impl miette::Diagnostic for Snippet<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = SourceSpan::new(self.diagnostic.offset.into(), self.diagnostic.length);
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".into()), span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some("here".into()),
+            span,
+        ))))
     }
 }
 
@@ -164,14 +178,11 @@ impl miette::SourceCode for Snippet<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
-        let named = NamedSource::new(&self.diagnostic.file, &*self.diagnostic.source);
-        let contents = named.read_span(span, context_lines_before, context_lines_after)?;
-        // Re-wrap so the borrowed data lives as long as `self`.
-        let data: &'b [u8] = &self.diagnostic.source.as_bytes()
-            [contents.span().offset()..contents.span().offset() + contents.span().len()];
+        let source: &'b str = &self.diagnostic.source;
+        let contents = source.read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.diagnostic.file.clone(),
-            data,
+            contents.data(),
             *contents.span(),
             contents.line(),
             contents.column(),

@@ -20,5 +20,5 @@ pub mod types;
 
 mod builder;
 
-pub use builder::{BuildError, BuildReport, Builder};
+pub use builder::{Analysis, BuildError, BuildReport, Builder, analyze};
 pub use error::Diagnostic;

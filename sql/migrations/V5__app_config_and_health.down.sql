@@ -1,0 +1,2 @@
+DROP TABLE health_check;
+DROP TABLE app_config;

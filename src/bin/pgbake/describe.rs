@@ -1,0 +1,32 @@
+//! `pgbake describe`: what inference decided for every query, as JSON, without a database.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// Folder holding `migrations/` and `queries/`.
+    #[arg(long, default_value = "sql")]
+    sql: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+}
+
+pub fn run(args: DescribeArgs) -> anyhow::Result<ExitCode> {
+    let Format::Json = args.format;
+    let described = pgbake_codegen::describe::describe(&args.sql);
+    println!("{}", serde_json::to_string_pretty(&described.json)?);
+    Ok(if described.has_errors {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,397 @@
+//! Connection settings from the environment or a URL: pool size, timeouts, retries, TLS mode.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::Error;
+
+/// How to reach PostgreSQL and how to size the pool.
+///
+/// ```
+/// let config = pgbake::Config::new("postgres://app@localhost/app")?
+///     .max_connections(20);
+/// assert_eq!(config.max_connections, 20);
+/// # Ok::<(), pgbake::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The application's connection (`DATABASE_URL`).
+    pub database_url: String,
+    /// Direct connection for migrations with a DDL role (`MIGRATION_DATABASE_URL`); falls
+    /// back to `database_url`.
+    pub migration_database_url: Option<String>,
+    /// Largest number of pooled connections (`DB_MAX_CONNECTIONS`, default 10).
+    pub max_connections: usize,
+    /// Connections opened at start-up and kept (`DB_MIN_IDLE`, default 0).
+    pub min_idle: usize,
+    /// Longest wait for a free pool connection (`DB_ACQUIRE_TIMEOUT`, default 30 s).
+    pub acquire_timeout: Duration,
+    /// Longest wait to open one connection (`DB_CONNECT_TIMEOUT`, default 10 s).
+    pub connect_timeout: Duration,
+    /// Extra attempts when the first connection fails, with exponential backoff
+    /// (`DB_CONNECT_RETRIES`, default 3).
+    pub connect_retries: u32,
+    /// Delay before the first retry; doubled for each further one (default 200 ms).
+    pub retry_backoff: Duration,
+    /// TLS mode, from the URL's `sslmode` (default `prefer`).
+    pub ssl_mode: SslMode,
+    /// CA certificate file from the URL's `sslrootcert`.
+    pub ssl_root_cert: Option<String>,
+    pub(crate) pg: tokio_postgres::Config,
+}
+
+/// The URL's `sslmode`, as libpq spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslMode {
+    /// Never use TLS.
+    Disable,
+    /// Use TLS when the server offers it (certificate not verified).
+    Prefer,
+    /// Always use TLS (certificate not verified unless `sslrootcert` is given).
+    Require,
+    /// Always use TLS and verify the server's certificate chain.
+    VerifyCa,
+    /// Always use TLS, verify the chain and that the certificate names the host.
+    VerifyFull,
+}
+
+impl FromStr for SslMode {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, String> {
+        Ok(match value {
+            "disable" => SslMode::Disable,
+            "prefer" | "allow" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            other => {
+                return Err(format!(
+                    "`{other}` is not an sslmode; use disable, prefer, require, verify-ca or verify-full"
+                ));
+            }
+        })
+    }
+}
+
+impl Config {
+    /// Settings for `url` with every default.
+    pub fn new(url: &str) -> Result<Config, Error> {
+        Self::parse_url("DATABASE_URL", url)
+    }
+
+    /// `DATABASE_URL` and the `DB_*` variables. A missing `DATABASE_URL` or a bad value is
+    /// an error naming the variable.
+    pub fn from_env() -> Result<Config, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`Config::from_env`], reading variables through `lookup` (for tests and embedding).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
+        let url = lookup("DATABASE_URL")
+            .filter(|u| !u.trim().is_empty())
+            .ok_or_else(|| {
+                Error::config(
+                    "DATABASE_URL",
+                    "not set; set it to postgres://user:password@host:port/database",
+                )
+            })?;
+        let config = Self::parse_url("DATABASE_URL", &url)?;
+        config.with_env(lookup)
+    }
+
+    /// Applies `MIGRATION_DATABASE_URL` and the `DB_*` variables found through `lookup`.
+    pub fn with_env(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
+        if let Some(url) = lookup("MIGRATION_DATABASE_URL").filter(|u| !u.trim().is_empty()) {
+            Self::parse_url("MIGRATION_DATABASE_URL", &url)?;
+            self.migration_database_url = Some(url);
+        }
+        if let Some(v) = lookup("DB_MAX_CONNECTIONS") {
+            self.max_connections = parse_count("DB_MAX_CONNECTIONS", &v, 1)?;
+        }
+        if let Some(v) = lookup("DB_MIN_IDLE") {
+            self.min_idle = parse_count("DB_MIN_IDLE", &v, 0)?;
+        }
+        if self.min_idle > self.max_connections {
+            return Err(Error::config(
+                "DB_MIN_IDLE",
+                format!(
+                    "{} is more than DB_MAX_CONNECTIONS ({}); lower it",
+                    self.min_idle, self.max_connections
+                ),
+            ));
+        }
+        if let Some(v) = lookup("DB_ACQUIRE_TIMEOUT") {
+            self.acquire_timeout = parse_duration("DB_ACQUIRE_TIMEOUT", &v)?;
+        }
+        if let Some(v) = lookup("DB_CONNECT_TIMEOUT") {
+            self.connect_timeout = parse_duration("DB_CONNECT_TIMEOUT", &v)?;
+            self.pg.connect_timeout(self.connect_timeout);
+        }
+        if let Some(v) = lookup("DB_CONNECT_RETRIES") {
+            self.connect_retries = parse_count("DB_CONNECT_RETRIES", &v, 0)? as u32;
+        }
+        Ok(self)
+    }
+
+    /// Sets the largest pool size.
+    pub fn max_connections(mut self, n: usize) -> Config {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// Sets how many extra connection attempts are made.
+    pub fn connect_retries(mut self, n: u32) -> Config {
+        self.connect_retries = n;
+        self
+    }
+
+    /// Sets the longest wait to open one connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Config {
+        self.connect_timeout = timeout;
+        self.pg.connect_timeout(timeout);
+        self
+    }
+
+    /// Sets the longest wait for a free pool connection.
+    pub fn acquire_timeout(mut self, timeout: Duration) -> Config {
+        self.acquire_timeout = timeout;
+        self
+    }
+
+    /// Settings for migrations: `MIGRATION_DATABASE_URL` when set, else these.
+    pub fn for_migrations(&self) -> Result<Config, Error> {
+        match &self.migration_database_url {
+            None => Ok(self.clone()),
+            Some(url) => {
+                let mut config = Self::parse_url("MIGRATION_DATABASE_URL", url)?;
+                config.max_connections = 2;
+                config.connect_timeout = self.connect_timeout;
+                config.pg.connect_timeout(self.connect_timeout);
+                config.connect_retries = self.connect_retries;
+                config.retry_backoff = self.retry_backoff;
+                config.acquire_timeout = self.acquire_timeout;
+                Ok(config)
+            }
+        }
+    }
+
+    /// The database name (default: the user name, as libpq does).
+    pub fn database(&self) -> &str {
+        self.pg
+            .get_dbname()
+            .or_else(|| self.pg.get_user())
+            .unwrap_or("postgres")
+    }
+
+    /// `host:port/database`, safe to print (no password).
+    pub fn display_target(&self) -> String {
+        let host = match self.pg.get_hosts().first() {
+            Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+            #[cfg(unix)]
+            Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+            None => "localhost".into(),
+        };
+        let port = self.pg.get_ports().first().copied().unwrap_or(5432);
+        format!("{host}:{port}/{}", self.database())
+    }
+
+    /// The underlying tokio-postgres settings.
+    pub fn pg_config(&self) -> &tokio_postgres::Config {
+        &self.pg
+    }
+
+    fn parse_url(variable: &str, url: &str) -> Result<Config, Error> {
+        let (url, ssl_mode, ssl_root_cert) = take_ssl_params(variable, url)?;
+        let mut pg = tokio_postgres::Config::from_str(&url).map_err(|e| {
+            Error::config(
+                variable,
+                format!("{e}; expected postgres://user:password@host:port/database"),
+            )
+        })?;
+        if pg.get_hosts().is_empty() {
+            pg.host("localhost");
+        }
+        pg.ssl_mode(match ssl_mode {
+            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+            SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+            _ => tokio_postgres::config::SslMode::Require,
+        });
+        let connect_timeout = Duration::from_secs(10);
+        pg.connect_timeout(connect_timeout);
+        if pg.get_application_name().is_none() {
+            pg.application_name("pgbake");
+        }
+        Ok(Config {
+            database_url: url.to_string(),
+            migration_database_url: None,
+            max_connections: 10,
+            min_idle: 0,
+            acquire_timeout: Duration::from_secs(30),
+            connect_timeout,
+            connect_retries: 3,
+            retry_backoff: Duration::from_millis(200),
+            ssl_mode,
+            ssl_root_cert,
+            pg,
+        })
+    }
+}
+
+/// Removes `sslmode` and `sslrootcert` from a URL's query (tokio-postgres does not know
+/// every libpq mode) and returns them parsed.
+fn take_ssl_params(variable: &str, url: &str) -> Result<(String, SslMode, Option<String>), Error> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), SslMode::Prefer, None));
+    };
+    let mut ssl_mode = SslMode::Prefer;
+    let mut root_cert = None;
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "sslmode" => {
+                ssl_mode = value
+                    .parse()
+                    .map_err(|e: String| Error::config(format!("{variable} (sslmode)"), e))?
+            }
+            "sslrootcert" => root_cert = Some(percent_decode(value)),
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, ssl_mode, root_cert))
+}
+
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&value[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn parse_count(variable: &str, value: &str, min: usize) -> Result<usize, Error> {
+    match value.trim().parse::<usize>() {
+        Ok(n) if n >= min && n <= 10_000 => Ok(n),
+        _ => Err(Error::config(
+            variable,
+            format!("`{value}` is not a whole number from {min} to 10000"),
+        )),
+    }
+}
+
+/// `30`, `30s`, `500ms`, `2m`: a number of seconds, or a number with a unit.
+fn parse_duration(variable: &str, value: &str) -> Result<Duration, Error> {
+    let text = value.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => (&text[..i], text[i..].trim()),
+        None => (text, "s"),
+    };
+    let seconds_per_unit = match unit {
+        "ms" => 0.001,
+        "s" | "sec" | "secs" => 1.0,
+        "m" | "min" => 60.0,
+        _ => f64::NAN,
+    };
+    match number.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 && seconds_per_unit.is_finite() => {
+            Ok(Duration::from_secs_f64(n * seconds_per_unit))
+        }
+        _ => Err(Error::config(
+            variable,
+            format!("`{value}` is not a duration; use seconds like `30` or `30s`, or `500ms`"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    #[test]
+    fn defaults_match_the_documentation() {
+        let config =
+            Config::from_lookup(env(&[("DATABASE_URL", "postgres://u@h:5433/db")])).unwrap();
+        assert_eq!(config.max_connections, 10);
+        assert_eq!(config.acquire_timeout, Duration::from_secs(30));
+        assert_eq!(config.connect_timeout, Duration::from_secs(10));
+        assert_eq!(config.connect_retries, 3);
+        assert_eq!(config.display_target(), "h:5433/db");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let cases = [
+            ("DB_MAX_CONNECTIONS", "ten"),
+            ("DB_MAX_CONNECTIONS", "0"),
+            ("DB_ACQUIRE_TIMEOUT", "soon"),
+            ("DB_CONNECT_TIMEOUT", "-1"),
+            ("DB_CONNECT_RETRIES", "x"),
+            ("DB_MIN_IDLE", "50"),
+        ];
+        for (variable, value) in cases {
+            let error = Config::from_lookup(env(&[
+                ("DATABASE_URL", "postgres://u@h/db"),
+                (variable, value),
+            ]))
+            .unwrap_err()
+            .to_string();
+            assert!(
+                error.starts_with(&format!("invalid {variable}:")),
+                "{error}"
+            );
+        }
+        let error = Config::from_lookup(env(&[])).unwrap_err().to_string();
+        assert!(error.contains("DATABASE_URL"), "{error}");
+        let error = Config::new("postgres://u@h/db?sslmode=sometimes")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("sslmode"), "{error}");
+        let error = Config::new("mysql://nope").unwrap_err().to_string();
+        assert!(error.starts_with("invalid DATABASE_URL"), "{error}");
+    }
+
+    #[test]
+    fn durations_and_ssl_params() {
+        let config = Config::from_lookup(env(&[
+            ("DATABASE_URL", "postgres://u@h/db?sslmode=verify-full&sslrootcert=%2Ftmp%2Fca.pem&application_name=x"),
+            ("DB_ACQUIRE_TIMEOUT", "500ms"),
+            ("DB_CONNECT_TIMEOUT", "2s"),
+        ]))
+        .unwrap();
+        assert_eq!(config.acquire_timeout, Duration::from_millis(500));
+        assert_eq!(config.connect_timeout, Duration::from_secs(2));
+        assert_eq!(config.ssl_mode, SslMode::VerifyFull);
+        assert_eq!(config.ssl_root_cert.as_deref(), Some("/tmp/ca.pem"));
+        assert_eq!(config.pg_config().get_application_name(), Some("x"));
+    }
+}

@@ -1,0 +1,194 @@
+//! The one error type of the runtime: keeps the SQLSTATE and the server's message, adds what to do.
+
+use std::time::Duration;
+
+/// Everything that can go wrong at runtime: configuration, connecting, migrating, querying.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An environment variable or URL setting has a value pgbake cannot use.
+    #[error("invalid {variable}: {message}")]
+    Config {
+        /// The variable (or URL parameter) that is wrong, e.g. `DB_MAX_CONNECTIONS`.
+        variable: String,
+        /// What is wrong with it and what is expected.
+        message: String,
+    },
+
+    /// No connection could be opened, after every retry.
+    #[error("cannot connect to {target} after {attempts} attempt(s): {message}{}", hint_suffix(.hint))]
+    Connect {
+        /// `host:port/database` (never the password).
+        target: String,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The server's or the network's message.
+        message: String,
+        /// SQLSTATE when the server answered (e.g. `28P01` for a wrong password).
+        sqlstate: Option<String>,
+        /// What to do about it.
+        hint: Option<String>,
+        /// The underlying error.
+        #[source]
+        source: Option<tokio_postgres::Error>,
+    },
+
+    /// Every pool connection stayed busy for the whole acquire timeout.
+    #[error(
+        "no pool connection became free within {0:?}; raise DB_MAX_CONNECTIONS or DB_ACQUIRE_TIMEOUT, or look for connections held too long"
+    )]
+    AcquireTimeout(Duration),
+
+    /// The pool could not hand out a connection for another reason.
+    #[error("connection pool error: {0}")]
+    Pool(String),
+
+    /// A statement failed on the server, or the connection broke.
+    #[error("{}", describe_db_error(.0))]
+    Db(#[from] tokio_postgres::Error),
+
+    /// A `:one` query returned no row.
+    #[error("query {query} returned no row; use `:opt` if no row is a normal outcome")]
+    NoRows {
+        /// `module::query`.
+        query: &'static str,
+    },
+
+    /// A migration failed on the server; it was rolled back (unless marked no-transaction).
+    #[error("migration V{version}__{name} failed{}: {message} (SQLSTATE {sqlstate}){}",
+        line.map(|l| format!(" at line {l}")).unwrap_or_default(), hint_suffix(.hint))]
+    MigrationFailed {
+        /// Version of the failed migration.
+        version: i64,
+        /// Name of the failed migration.
+        name: String,
+        /// SQLSTATE reported by the server (`XX000` when the connection failed).
+        sqlstate: String,
+        /// The server's message.
+        message: String,
+        /// Line in the migration file, when the server gave a position.
+        line: Option<usize>,
+        /// The server's detail and hint lines.
+        hint: Option<String>,
+        /// The underlying error.
+        #[source]
+        source: tokio_postgres::Error,
+    },
+
+    /// An applied migration's file changed after it was applied.
+    #[error(
+        "migration V{version}__{name} was edited after it was applied (checksum {applied_checksum} in the database, {file_checksum} in this build); restore the original file and put the change in a new migration"
+    )]
+    MigrationEdited {
+        /// Version of the edited migration.
+        version: i64,
+        /// Name in this build.
+        name: String,
+        /// Checksum recorded when it was applied.
+        applied_checksum: u64,
+        /// Checksum of the file in this build.
+        file_checksum: u64,
+    },
+
+    /// The database has a migration this build does not know.
+    #[error(
+        "migration V{version}__{name} is applied in the database but missing from this build; restore its file in sql/migrations/ or deploy a build that has it"
+    )]
+    MigrationMissing {
+        /// Version of the missing migration.
+        version: i64,
+        /// Name recorded in the history table.
+        name: String,
+    },
+
+    /// A pending migration is older than the newest applied one.
+    #[error(
+        "migration V{version}__{name} is pending but older than the newest applied migration V{newest_applied}; give it a version above {newest_applied}, or allow out-of-order migrations"
+    )]
+    MigrationOutOfOrder {
+        /// Version of the pending migration.
+        version: i64,
+        /// Its name.
+        name: String,
+        /// The newest version already applied.
+        newest_applied: i64,
+    },
+
+    /// Another process held the migration lock for the whole wait.
+    #[error("timed out after {waited:?} waiting for the migration lock{}; another process is migrating this database — wait for it, or end that session with pg_terminate_backend",
+        holder_pid.map(|p| format!(" held by server process PID {p}")).unwrap_or_default())]
+    MigrationLockTimeout {
+        /// How long pgbake waited.
+        waited: Duration,
+        /// PID of the server process holding the lock, when it could be found.
+        holder_pid: Option<i32>,
+    },
+
+    /// A migration to revert has no `.down.sql` script.
+    #[error(
+        "migration V{version}__{name} has no down script; add V{version}__{name}.down.sql to revert it"
+    )]
+    NoDownScript {
+        /// Version without a down script.
+        version: i64,
+        /// Its name.
+        name: String,
+    },
+
+    /// A local PostgreSQL cluster could not be set up or started.
+    #[error("local PostgreSQL: {0}")]
+    LocalCluster(String),
+}
+
+impl Error {
+    /// The SQLSTATE code of a server error, when there is one.
+    pub fn sqlstate(&self) -> Option<&str> {
+        match self {
+            Error::Db(e) => e.code().map(|c| c.code()),
+            Error::MigrationFailed { sqlstate, .. } => Some(sqlstate),
+            Error::Connect { sqlstate, .. } => sqlstate.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn config(variable: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Config {
+            variable: variable.into(),
+            message: message.into(),
+        }
+    }
+}
+
+fn hint_suffix(hint: &Option<String>) -> String {
+    hint.as_ref().map(|h| format!("; {h}")).unwrap_or_default()
+}
+
+/// The server's message with its SQLSTATE, detail and hint; or the client's message.
+pub(crate) fn describe_db_error(error: &tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => {
+            let mut text = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+            if let Some(detail) = db.detail() {
+                text.push_str(&format!("; detail: {detail}"));
+            }
+            if let Some(hint) = db.hint() {
+                text.push_str(&format!("; hint: {hint}"));
+            }
+            text
+        }
+        None => {
+            let mut text = error.to_string();
+            let mut source = std::error::Error::source(error);
+            while let Some(inner) = source {
+                text.push_str(&format!(": {inner}"));
+                source = inner.source();
+            }
+            if error.is_closed() {
+                text.push_str(
+                    "; the connection was closed, the server may have restarted: retry the call",
+                );
+            }
+            text
+        }
+    }
+}

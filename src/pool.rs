@@ -1,0 +1,196 @@
+//! The deadpool-postgres pool: connect with retries, map failures to errors that say what to do.
+
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, PoolError, RecyclingMethod, Runtime};
+
+use crate::{Config, Error};
+
+/// The connection pool (deadpool-postgres). `pool.get().await?` gives a [`Client`].
+pub type Pool = deadpool_postgres::Pool;
+/// A pooled connection; returns to the pool when dropped. Implements [`crate::GenericClient`].
+pub type Client = deadpool_postgres::Client;
+
+/// Opens a pool for `config` and checks that the server answers, retrying the first
+/// connection `connect_retries` times with exponential backoff. Opens `min_idle`
+/// connections up front.
+pub async fn connect(config: &Config) -> Result<Pool, Error> {
+    let pool = build_pool(config)?;
+    let mut attempt = 0;
+    let mut delay = config.retry_backoff;
+    loop {
+        attempt += 1;
+        match pool.get().await {
+            Ok(client) => {
+                drop(client);
+                break;
+            }
+            Err(error) => {
+                let error = classify_pool_error(error, config, attempt);
+                let retryable = !matches!(
+                    error.sqlstate(),
+                    Some("28P01" | "28000" | "3D000" | "42501")
+                );
+                if attempt > config.connect_retries || !retryable {
+                    return Err(error);
+                }
+                tracing::warn!(attempt, target = %config.display_target(), %error, "connection failed; retrying in {delay:?}");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+        }
+    }
+    if config.min_idle > 0 {
+        let mut held = Vec::with_capacity(config.min_idle);
+        for _ in 0..config.min_idle {
+            held.push(
+                pool.get()
+                    .await
+                    .map_err(|e| classify_pool_error(e, config, 1))?,
+            );
+        }
+    }
+    Ok(pool)
+}
+
+/// The pool without opening any connection (connections open on first use).
+pub fn build_pool(config: &Config) -> Result<Pool, Error> {
+    let manager = Manager::from_config(
+        config.pg.clone(),
+        tokio_postgres::NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(config.max_connections)
+        .wait_timeout(Some(config.acquire_timeout))
+        .create_timeout(Some(config.connect_timeout))
+        .runtime(Runtime::Tokio1)
+        .build()
+        .map_err(|e| Error::Pool(e.to_string()))
+}
+
+/// Gets a connection from `pool`, with the same error mapping as [`connect`].
+pub async fn acquire(pool: &Pool, config: &Config) -> Result<Client, Error> {
+    pool.get()
+        .await
+        .map_err(|e| classify_pool_error(e, config, 1))
+}
+
+/// Opens one connection outside any pool (with the retries of `config`).
+pub async fn connect_direct(config: &Config) -> Result<tokio_postgres::Client, Error> {
+    let mut attempt = 0;
+    let mut delay = config.retry_backoff;
+    loop {
+        attempt += 1;
+        let result = tokio::time::timeout(
+            config.connect_timeout,
+            config.pg.connect(tokio_postgres::NoTls),
+        )
+        .await;
+        let error = match result {
+            Ok(Ok((client, connection))) => {
+                tokio::spawn(async move {
+                    if let Err(error) = connection.await {
+                        tracing::debug!(%error, "connection closed");
+                    }
+                });
+                return Ok(client);
+            }
+            Ok(Err(error)) => connect_error(config, attempt, error),
+            Err(_) => timeout_error(config, attempt),
+        };
+        let retryable = !matches!(
+            error.sqlstate(),
+            Some("28P01" | "28000" | "3D000" | "42501")
+        );
+        if attempt > config.connect_retries || !retryable {
+            return Err(error);
+        }
+        tokio::time::sleep(delay).await;
+        delay *= 2;
+    }
+}
+
+/// Opens one connection (no pool) to `url`, with two retries.
+pub async fn connect_url(url: &str) -> Result<tokio_postgres::Client, Error> {
+    let config = Config::new(url)?.connect_retries(2);
+    connect_direct(&config).await
+}
+
+impl From<PoolError> for Error {
+    fn from(error: PoolError) -> Error {
+        match error {
+            PoolError::Timeout(deadpool_postgres::TimeoutType::Wait) => {
+                Error::AcquireTimeout(Duration::ZERO)
+            }
+            PoolError::Backend(e) => Error::Db(e),
+            other => Error::Pool(other.to_string()),
+        }
+    }
+}
+
+fn classify_pool_error(error: PoolError, config: &Config, attempt: u32) -> Error {
+    match error {
+        PoolError::Backend(e) => connect_error(config, attempt, e),
+        PoolError::Timeout(deadpool_postgres::TimeoutType::Wait) => {
+            Error::AcquireTimeout(config.acquire_timeout)
+        }
+        PoolError::Timeout(_) => timeout_error(config, attempt),
+        other => Error::Pool(other.to_string()),
+    }
+}
+
+fn timeout_error(config: &Config, attempts: u32) -> Error {
+    Error::Connect {
+        target: config.display_target(),
+        attempts,
+        message: format!("no answer within {:?}", config.connect_timeout),
+        sqlstate: None,
+        hint: Some(
+            "check the host and port in DATABASE_URL and that the server is reachable, or raise DB_CONNECT_TIMEOUT"
+                .into(),
+        ),
+        source: None,
+    }
+}
+
+/// Turns a failed connection attempt into an error with the hint a user needs.
+pub(crate) fn connect_error(config: &Config, attempts: u32, error: tokio_postgres::Error) -> Error {
+    let message = crate::error::describe_db_error(&error);
+    let sqlstate = error.code().map(|c| c.code().to_string());
+    let lower = message.to_lowercase();
+    let hint = match sqlstate.as_deref() {
+        Some("28P01") => Some("password authentication failed: check the user and password in DATABASE_URL".to_string()),
+        Some("3D000") => Some(format!(
+            "database \"{}\" does not exist: create it with `pgbake db create`",
+            config.database()
+        )),
+        Some("53300") => Some(
+            "the server has too many connections: lower DB_MAX_CONNECTIONS, or raise max_connections on the server"
+                .into(),
+        ),
+        Some("28000") if lower.contains("no encryption") || lower.contains("ssl off") => Some(
+            "the server only accepts TLS connections: add sslmode=require (or verify-full) to DATABASE_URL".into(),
+        ),
+        Some("28000") => Some("the server refused this user: check pg_hba.conf and the user in DATABASE_URL".into()),
+        Some("57P03") => Some("the server is starting up or shutting down: retry in a moment".into()),
+        _ if lower.contains("connection refused") => Some(format!(
+            "is the server running and accepting connections at {}? For the local development server run `pgbake dev start`",
+            config.display_target()
+        )),
+        _ if lower.contains("tls") || lower.contains("ssl") => Some(
+            "TLS negotiation failed: check sslmode in DATABASE_URL and the server's ssl setting".into(),
+        ),
+        _ => None,
+    };
+    Error::Connect {
+        target: config.display_target(),
+        attempts,
+        message,
+        sqlstate,
+        hint,
+        source: Some(error),
+    }
+}

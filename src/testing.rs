@@ -1,0 +1,242 @@
+//! Test harness (feature `testing`): a throwaway PostgreSQL cluster per test binary and a
+//! fresh database per test, cloned from a migrated template.
+//!
+//! With `DATABASE_URL` unset, the first test starts a cluster from the machine's server
+//! binaries on a private port and socket folder with fsync off; a watchdog process stops
+//! it and deletes its folder when the test binary exits, however it exits. With
+//! `DATABASE_URL` set, that server is used and each test's database is dropped afterwards.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::cluster::{LocalCluster, free_port};
+use crate::migrate::{EmbeddedMigration, Migrator};
+use crate::{Config, Error, Pool};
+
+/// The server tests run against.
+#[derive(Debug)]
+pub struct TestServer {
+    /// URL of the maintenance database (`postgres`), as a superuser.
+    pub admin_url: String,
+    /// The throwaway cluster, when pgbake started one.
+    pub cluster: Option<LocalCluster>,
+}
+
+/// A database of its own for one test, with a pool.
+#[derive(Debug)]
+pub struct TestDatabase {
+    /// Database name.
+    pub name: String,
+    /// URL of this database.
+    pub url: String,
+    /// Settings for this database (pool of 4, 1 connect retry).
+    pub config: Config,
+    /// A pool on this database.
+    pub pool: Pool,
+    drop_on_exit: bool,
+}
+
+static SERVER: OnceLock<Result<TestServer, String>> = OnceLock::new();
+static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// The server for this test binary, started on first use.
+pub fn server() -> Result<&'static TestServer, Error> {
+    SERVER
+        .get_or_init(|| start_server().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| Error::LocalCluster(e.clone()))
+}
+
+impl TestDatabase {
+    /// A new database with every embedded migration applied.
+    pub async fn new() -> Result<TestDatabase, Error> {
+        let template = TEMPLATE
+            .get_or_try_init(|| create_template(crate::MIGRATIONS))
+            .await?;
+        Self::create(Some(template)).await
+    }
+
+    /// A new empty database (no migrations applied).
+    pub async fn empty() -> Result<TestDatabase, Error> {
+        Self::create(None).await
+    }
+
+    async fn create(template: Option<&str>) -> Result<TestDatabase, Error> {
+        let server = server()?;
+        let name = format!(
+            "pgbake_test_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let admin = connect(&server.admin_url).await?;
+        let from = template.unwrap_or("template0");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {from}"))
+            .await?;
+        let url = replace_database(&server.admin_url, &name);
+        let config = Config::new(&url)?.max_connections(4).connect_retries(1);
+        let pool = crate::connect(&config).await?;
+        Ok(TestDatabase {
+            name,
+            url,
+            config,
+            pool,
+            drop_on_exit: server.cluster.is_none(),
+        })
+    }
+
+    /// A plain connection to this database, outside the pool.
+    pub async fn connect(&self) -> Result<tokio_postgres::Client, Error> {
+        connect(&self.url).await
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if !self.drop_on_exit {
+            return; // the throwaway cluster is deleted as a whole
+        }
+        self.pool.close();
+        let name = self.name.clone();
+        let Ok(server) = server() else { return };
+        let admin_url = server.admin_url.clone();
+        // A runtime of its own: Drop may run inside or outside the test's runtime.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let admin = connect(&admin_url).await.ok()?;
+                admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// Opens one connection (no pool) to `url`.
+pub async fn connect(url: &str) -> Result<tokio_postgres::Client, Error> {
+    crate::pool::connect_url(url).await
+}
+
+/// `url` with its database replaced by `database`.
+pub fn replace_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{database}?{q}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+/// Creates (or, on a shared server, reuses) a database holding `migrations`, to clone tests from.
+async fn create_template(migrations: &'static [EmbeddedMigration]) -> Result<String, Error> {
+    let server = server()?;
+    let fingerprint = migrations.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, m| {
+        (h ^ m.checksum()).wrapping_mul(0x100_0000_01b3)
+    });
+    let name = format!("pgbake_tpl_{:016x}", fingerprint);
+    let admin = connect(&server.admin_url).await?;
+    // Several test binaries may share one server: one creates the template, the others wait.
+    admin
+        .execute(
+            "SELECT pg_advisory_lock($1)",
+            &[&(crate::migrate::MIGRATION_LOCK_KEY + 1)],
+        )
+        .await?;
+    let exists = admin
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .await?
+        .is_some();
+    if !exists {
+        let building = format!("{name}_building");
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {building}"))
+            .await?;
+        admin
+            .batch_execute(&format!("CREATE DATABASE {building} TEMPLATE template0"))
+            .await?;
+        {
+            let mut client = connect(&replace_database(&server.admin_url, &building)).await?;
+            Migrator::new(migrations).run_on(&mut client).await?;
+        }
+        admin
+            .batch_execute(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+            .await?;
+    }
+    admin
+        .execute(
+            "SELECT pg_advisory_unlock($1)",
+            &[&(crate::migrate::MIGRATION_LOCK_KEY + 1)],
+        )
+        .await?;
+    Ok(name)
+}
+
+fn start_server() -> Result<TestServer, Error> {
+    if let Some(url) = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    {
+        Config::new(&url)?;
+        return Ok(TestServer {
+            admin_url: replace_database(&url, "postgres"),
+            cluster: None,
+        });
+    }
+    let root = std::env::temp_dir().join(format!(
+        "pgbake-test-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+    ));
+    let mut cluster = LocalCluster::new(&root, free_port()?)?;
+    cluster.fsync_off = true;
+    spawn_watchdog(&cluster)?;
+    cluster.init()?;
+    cluster.start()?;
+    Ok(TestServer {
+        admin_url: cluster.url("postgres"),
+        cluster: Some(cluster),
+    })
+}
+
+/// A detached shell that waits for this process to exit, then stops the cluster and
+/// deletes its folder: cleanup that survives panics, aborts and `kill -9`.
+fn spawn_watchdog(cluster: &LocalCluster) -> Result<(), Error> {
+    use std::os::unix::process::CommandExt;
+    let pg_ctl = cluster.bin_dir.join("pg_ctl");
+    let stop = match &cluster.run_as {
+        Some(user) => format!("runuser -u {user} -- '{}'", pg_ctl.display()),
+        None => format!("'{}'", pg_ctl.display()),
+    };
+    let script = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; \
+         {stop} -D '{data}' -m immediate -w stop >/dev/null 2>&1; rm -rf '{root}'",
+        pid = std::process::id(),
+        data = cluster.data_dir().display(),
+        root = cluster.root.display(),
+    );
+    std::process::Command::new("sh")
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| Error::LocalCluster(format!("cannot start the cleanup watchdog: {e}")))?;
+    Ok(())
+}
