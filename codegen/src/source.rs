@@ -76,7 +76,10 @@ fn read_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SqlFile> {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                diagnostics.push(Diagnostic::file(display_path(dir, ""), format!("cannot list folder: {e}")));
+                diagnostics.push(Diagnostic::file(
+                    display_path(dir, ""),
+                    format!("cannot list folder: {e}"),
+                ));
                 continue;
             }
         };
@@ -113,7 +116,10 @@ fn read_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SqlFile> {
             Err(e) => diagnostics.push(
                 Diagnostic::file(
                     &shown,
-                    format!("file is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+                    format!(
+                        "file is not valid UTF-8 (invalid byte at offset {})",
+                        e.valid_up_to()
+                    ),
                 )
                 .with_help("save the file as UTF-8"),
             ),

@@ -60,10 +60,12 @@ pub fn skip_token(text: &str, i: usize) -> Result<usize, Unterminated> {
         b'-' if bytes.get(i + 1) == Some(&b'-') => {
             Ok(text[i..].find('\n').map_or(bytes.len(), |n| i + n + 1))
         }
-        b'/' if bytes.get(i + 1) == Some(&b'*') => skip_block_comment(bytes, i).ok_or(Unterminated {
-            what: "block comment",
-            offset: i,
-        }),
+        b'/' if bytes.get(i + 1) == Some(&b'*') => {
+            skip_block_comment(bytes, i).ok_or(Unterminated {
+                what: "block comment",
+                offset: i,
+            })
+        }
         b'$' if i == 0 || !is_ident_byte(bytes[i - 1]) => match dollar_tag(text, i) {
             Some(tag) => {
                 let body = i + tag.len();
@@ -176,7 +178,11 @@ mod tests {
     use super::*;
 
     fn texts(sql: &str) -> Vec<&str> {
-        split_statements(sql).unwrap().into_iter().map(|s| s.text).collect()
+        split_statements(sql)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
     }
 
     #[test]
@@ -184,7 +190,11 @@ mod tests {
         let sql = "CREATE TABLE a (x text default ';');\n-- c;omment\nSELECT \"a;b\" FROM a; /* x; /* y; */ */ SELECT 1";
         assert_eq!(
             texts(sql),
-            ["CREATE TABLE a (x text default ';')", "SELECT \"a;b\" FROM a", "SELECT 1"]
+            [
+                "CREATE TABLE a (x text default ';')",
+                "SELECT \"a;b\" FROM a",
+                "SELECT 1"
+            ]
         );
     }
 
@@ -208,7 +218,13 @@ mod tests {
     #[test]
     fn unterminated_quotes_point_at_their_start() {
         let err = split_statements("SELECT 1;\nSELECT 'abc").unwrap_err();
-        assert_eq!(err, Unterminated { what: "string literal", offset: 17 });
+        assert_eq!(
+            err,
+            Unterminated {
+                what: "string literal",
+                offset: 17
+            }
+        );
         let err = split_statements("SELECT $$ abc").unwrap_err();
         assert_eq!(err.what, "dollar-quoted string");
         let err = split_statements("/* /* */").unwrap_err();

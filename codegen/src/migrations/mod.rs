@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use naming::{
-    Direction, MigrationName, NameError, migration_file_name, parse_migration_file_name, suggest_name,
-    validate_name,
+    Direction, MigrationName, NameError, migration_file_name, parse_migration_file_name,
+    suggest_name, validate_name,
 };
-pub use transaction::{NO_TRANSACTION_MARKER, has_no_transaction_marker, leading_words, non_transactional};
+pub use transaction::{
+    NO_TRANSACTION_MARKER, has_no_transaction_marker, leading_words, non_transactional,
+};
 
 use crate::error::Diagnostic;
 use crate::source::SqlFile;
@@ -53,7 +55,8 @@ pub fn check(files: &[SqlFile]) -> (Vec<Migration>, Vec<Diagnostic>) {
         let parsed = match parse_migration_file_name(&file.file_name) {
             Ok(parsed) => parsed,
             Err(error) => {
-                diagnostics.push(Diagnostic::file(&file.path, error.to_string()).with_help(error.help()));
+                diagnostics
+                    .push(Diagnostic::file(&file.path, error.to_string()).with_help(error.help()));
                 continue;
             }
         };
@@ -64,7 +67,10 @@ pub fn check(files: &[SqlFile]) -> (Vec<Migration>, Vec<Diagnostic>) {
             Direction::Up => &mut ups,
             Direction::Down => &mut downs,
         };
-        target.entry(parsed.version).or_default().push((parsed, script));
+        target
+            .entry(parsed.version)
+            .or_default()
+            .push((parsed, script));
     }
 
     for (version, entries) in ups.iter().chain(downs.iter()) {
@@ -86,16 +92,22 @@ pub fn check(files: &[SqlFile]) -> (Vec<Migration>, Vec<Diagnostic>) {
         for (name, script) in entries {
             match ups.get(version) {
                 None => diagnostics.push(
-                    Diagnostic::file(&script.path, format!("down script without an up script for version {version}"))
-                        .with_help(format!(
-                            "add `{}` or delete this file",
-                            migration_file_name(*version, &name.name, Direction::Up)
-                        )),
+                    Diagnostic::file(
+                        &script.path,
+                        format!("down script without an up script for version {version}"),
+                    )
+                    .with_help(format!(
+                        "add `{}` or delete this file",
+                        migration_file_name(*version, &name.name, Direction::Up)
+                    )),
                 ),
                 Some(up) if up.len() == 1 && up[0].0.name != name.name => diagnostics.push(
                     Diagnostic::file(
                         &script.path,
-                        format!("down script is named `{}` but its up script is `{}`", name.name, up[0].1.path),
+                        format!(
+                            "down script is named `{}` but its up script is `{}`",
+                            name.name, up[0].1.path
+                        ),
                     )
                     .with_help(format!(
                         "rename it `{}`",
@@ -154,8 +166,12 @@ fn check_script(file: &SqlFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Scr
     let mut ok = true;
     if let Some(offset) = transaction::misplaced_marker(&text) {
         diagnostics.push(
-            at(offset, NO_TRANSACTION_MARKER.len(), "`-- pgbake:no-transaction` is only read on the first line".into())
-                .with_help("move it to the first line of the file"),
+            at(
+                offset,
+                NO_TRANSACTION_MARKER.len(),
+                "`-- pgbake:no-transaction` is only read on the first line".into(),
+            )
+            .with_help("move it to the first line of the file"),
         );
         ok = false;
     }

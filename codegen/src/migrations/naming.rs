@@ -44,18 +44,32 @@ pub enum NameError {
 impl fmt::Display for NameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            NameError::NotSql => write!(f, "stray file in the migrations folder: only `.sql` files belong here"),
+            NameError::NotSql => write!(
+                f,
+                "stray file in the migrations folder: only `.sql` files belong here"
+            ),
             NameError::MissingPrefix => write!(f, "migration file name must start with `V`"),
             NameError::MissingSeparator => {
-                write!(f, "migration file name needs `__` (two underscores) between version and name")
+                write!(
+                    f,
+                    "migration file name needs `__` (two underscores) between version and name"
+                )
             }
-            NameError::VersionNotNumber(v) => write!(f, "migration version `{v}` is not a whole number"),
+            NameError::VersionNotNumber(v) => {
+                write!(f, "migration version `{v}` is not a whole number")
+            }
             NameError::LeadingZero(v) => write!(f, "migration version `{v}` has a leading zero"),
             NameError::VersionOutOfRange(v) => {
-                write!(f, "migration version `{v}` is out of range (1 to 9223372036854775807)")
+                write!(
+                    f,
+                    "migration version `{v}` is out of range (1 to 9223372036854775807)"
+                )
             }
             NameError::BadName(n) => {
-                write!(f, "migration name `{n}` may only hold lowercase letters, digits and `_`")
+                write!(
+                    f,
+                    "migration name `{n}` may only hold lowercase letters, digits and `_`"
+                )
             }
         }
     }
@@ -154,7 +168,10 @@ mod tests {
     #[test]
     fn accepts_versions_and_timestamps() {
         let m = parse_migration_file_name("V20260101120000__create_users.sql").unwrap();
-        assert_eq!((m.version, m.name.as_str(), m.direction), (20260101120000, "create_users", Direction::Up));
+        assert_eq!(
+            (m.version, m.name.as_str(), m.direction),
+            (20260101120000, "create_users", Direction::Up)
+        );
         let m = parse_migration_file_name("V1__init.down.sql").unwrap();
         assert_eq!((m.version, m.direction), (1, Direction::Down));
     }
@@ -169,7 +186,10 @@ mod tests {
             ("V__init.sql", NameError::VersionNotNumber("".into())),
             ("V01__init.sql", NameError::LeadingZero("01".into())),
             ("V0__init.sql", NameError::VersionOutOfRange("0".into())),
-            ("V99999999999999999999__x.sql", NameError::VersionOutOfRange("99999999999999999999".into())),
+            (
+                "V99999999999999999999__x.sql",
+                NameError::VersionOutOfRange("99999999999999999999".into()),
+            ),
             ("V1__Init.sql", NameError::BadName("Init".into())),
             ("V1__.sql", NameError::BadName("".into())),
             ("V1__add-users.sql", NameError::BadName("add-users".into())),
@@ -182,6 +202,9 @@ mod tests {
     #[test]
     fn suggests_a_valid_name() {
         assert_eq!(suggest_name("Add Users-Table"), "add_users_table");
-        assert_eq!(NameError::LeadingZero("007".into()).help(), "rename it with version `7`; versions are compared as numbers");
+        assert_eq!(
+            NameError::LeadingZero("007".into()).help(),
+            "rename it with version `7`; versions are compared as numbers"
+        );
     }
 }

@@ -7,7 +7,9 @@ pub const NO_TRANSACTION_MARKER: &str = "-- pgbake:no-transaction";
 
 /// Whether the file's first line is the no-transaction marker.
 pub fn has_no_transaction_marker(text: &str) -> bool {
-    text.lines().next().is_some_and(|line| line.trim() == NO_TRANSACTION_MARKER)
+    text.lines()
+        .next()
+        .is_some_and(|line| line.trim() == NO_TRANSACTION_MARKER)
 }
 
 /// Byte offset of a marker line that is not the first line (it would be ignored).
@@ -49,10 +51,12 @@ pub fn non_transactional(statement: &Statement<'_>) -> Option<&'static str> {
         ["create", "subscription", ..] => Some("CREATE SUBSCRIPTION"),
         ["drop", "subscription", ..] => Some("DROP SUBSCRIPTION"),
         ["cluster"] => Some("CLUSTER without a table"),
-        ["begin"] | ["begin", "transaction" | "work" | "isolation" | "read", ..] | ["start", "transaction", ..] => {
-            Some("BEGIN (transaction control)")
+        ["begin"]
+        | ["begin", "transaction" | "work" | "isolation" | "read", ..]
+        | ["start", "transaction", ..] => Some("BEGIN (transaction control)"),
+        ["commit" | "end" | "rollback" | "abort", ..] => {
+            Some("COMMIT/ROLLBACK (transaction control)")
         }
-        ["commit" | "end" | "rollback" | "abort", ..] => Some("COMMIT/ROLLBACK (transaction control)"),
         _ => None,
     }
 }
@@ -66,7 +70,9 @@ pub fn leading_words(text: &str, n: usize) -> Vec<String> {
         let b = bytes[i];
         if b.is_ascii_alphabetic() || b == b'_' {
             let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$') {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
+            {
                 i += 1;
             }
             words.push(text[start..i].to_ascii_lowercase());
@@ -82,17 +88,32 @@ mod tests {
     use super::*;
 
     fn check(sql: &str) -> Option<&'static str> {
-        non_transactional(&Statement { text: sql, offset: 0 })
+        non_transactional(&Statement {
+            text: sql,
+            offset: 0,
+        })
     }
 
     #[test]
     fn finds_statements_that_refuse_a_transaction() {
-        assert_eq!(check("CREATE INDEX CONCURRENTLY i ON t (a)"), Some("CREATE INDEX CONCURRENTLY"));
-        assert_eq!(check("create unique index /* c */ concurrently if not exists i on t (a)"), Some("CREATE INDEX CONCURRENTLY"));
-        assert_eq!(check("DROP INDEX CONCURRENTLY i"), Some("DROP INDEX CONCURRENTLY"));
+        assert_eq!(
+            check("CREATE INDEX CONCURRENTLY i ON t (a)"),
+            Some("CREATE INDEX CONCURRENTLY")
+        );
+        assert_eq!(
+            check("create unique index /* c */ concurrently if not exists i on t (a)"),
+            Some("CREATE INDEX CONCURRENTLY")
+        );
+        assert_eq!(
+            check("DROP INDEX CONCURRENTLY i"),
+            Some("DROP INDEX CONCURRENTLY")
+        );
         assert_eq!(check("VACUUM ANALYZE t"), Some("VACUUM"));
         assert_eq!(check("CREATE DATABASE x"), Some("CREATE DATABASE"));
-        assert_eq!(check("COMMIT"), Some("COMMIT/ROLLBACK (transaction control)"));
+        assert_eq!(
+            check("COMMIT"),
+            Some("COMMIT/ROLLBACK (transaction control)")
+        );
         assert_eq!(check("BEGIN"), Some("BEGIN (transaction control)"));
     }
 
@@ -100,13 +121,23 @@ mod tests {
     fn leaves_ordinary_statements_alone() {
         assert_eq!(check("CREATE INDEX i ON t (concurrently_col)"), None);
         assert_eq!(check("INSERT INTO t VALUES ('VACUUM')"), None);
-        assert_eq!(check("CREATE FUNCTION f() RETURNS void AS $$ BEGIN END $$ LANGUAGE plpgsql"), None);
+        assert_eq!(
+            check("CREATE FUNCTION f() RETURNS void AS $$ BEGIN END $$ LANGUAGE plpgsql"),
+            None
+        );
     }
 
     #[test]
     fn marker_must_be_the_first_line() {
-        assert!(has_no_transaction_marker("-- pgbake:no-transaction\nVACUUM"));
-        assert!(!has_no_transaction_marker("\n-- pgbake:no-transaction\nVACUUM"));
-        assert_eq!(misplaced_marker("SELECT 1;\n-- pgbake:no-transaction\n"), Some(10));
+        assert!(has_no_transaction_marker(
+            "-- pgbake:no-transaction\nVACUUM"
+        ));
+        assert!(!has_no_transaction_marker(
+            "\n-- pgbake:no-transaction\nVACUUM"
+        ));
+        assert_eq!(
+            misplaced_marker("SELECT 1;\n-- pgbake:no-transaction\n"),
+            Some(10)
+        );
     }
 }
