@@ -51,7 +51,15 @@ impl EmbeddedMigration {
     }
 
     fn refinery(&self) -> RefineryMigration {
-        RefineryMigration::unapplied(&self.label(), self.up.sql)
+        // The build step already normalises; doing it here too keeps hand-built sets
+        // (tests, other build tools) from counting CRLF or a BOM as an edit.
+        let sql = self.up.sql.strip_prefix('\u{feff}').unwrap_or(self.up.sql);
+        let sql = if sql.contains('\r') {
+            sql.replace("\r\n", "\n").into()
+        } else {
+            std::borrow::Cow::Borrowed(sql)
+        };
+        RefineryMigration::unapplied(&self.label(), &sql)
             .expect("the build step only embeds names that follow the naming rule")
     }
 }
@@ -395,7 +403,11 @@ async fn lock(client: &tokio_postgres::Client, timeout: Duration) -> Result<(), 
             });
         }
         if started.elapsed() > Duration::from_secs(2) && delay >= Duration::from_millis(400) {
-            tracing::info!(holder_pid = ?lock_holder(client).await, "waiting for another process to finish migrating");
+            let holder_pid = lock_holder(client).await;
+            tracing::info!(
+                ?holder_pid,
+                "waiting for another process to finish migrating"
+            );
         }
         tokio::time::sleep(delay.min(timeout.saturating_sub(started.elapsed()))).await;
         delay = (delay * 2).min(Duration::from_millis(500));

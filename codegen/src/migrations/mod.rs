@@ -178,12 +178,18 @@ fn check_script(file: &SqlFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Scr
     if !no_transaction {
         for statement in &statements {
             if let Some(what) = non_transactional(statement) {
-                diagnostics.push(
-                    at(statement.offset, statement.text.len().min(60), format!("{what} cannot run inside a transaction"))
-                        .with_help(format!(
-                            "put `{NO_TRANSACTION_MARKER}` on the first line and keep this statement in a migration of its own"
-                        )),
-                );
+                let length = statement.text.len().min(60);
+                let diagnostic = if what.contains("transaction control") {
+                    at(statement.offset, length, format!("{} in a migration", what.replace(" (transaction control)", "")))
+                        .with_help(
+                            "remove it: pgbake already runs each migration in a transaction of its own, with its history row",
+                        )
+                } else {
+                    at(statement.offset, length, format!("{what} cannot run inside a transaction")).with_help(format!(
+                        "put `{NO_TRANSACTION_MARKER}` on the first line and keep this statement in a migration of its own"
+                    ))
+                };
+                diagnostics.push(diagnostic);
                 ok = false;
             }
         }
