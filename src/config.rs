@@ -15,7 +15,7 @@ use crate::Error;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The application's connection (`DATABASE_URL`).
+    /// The application's connection (`DATABASE_URL`), as given (also for `pg_dump`).
     pub database_url: String,
     /// Direct connection for migrations with a DDL role (`MIGRATION_DATABASE_URL`); falls
     /// back to `database_url`.
@@ -202,8 +202,8 @@ impl Config {
     }
 
     fn parse_url(variable: &str, url: &str) -> Result<Config, Error> {
-        let (url, ssl_mode, ssl_root_cert) = take_ssl_params(variable, url)?;
-        let mut pg = tokio_postgres::Config::from_str(&url).map_err(|e| {
+        let (stripped, ssl_mode, ssl_root_cert) = take_ssl_params(variable, url)?;
+        let mut pg = tokio_postgres::Config::from_str(&stripped).map_err(|e| {
             Error::config(
                 variable,
                 format!("{e}; expected postgres://user:password@host:port/database"),

@@ -11,7 +11,11 @@ mod config;
 mod error;
 mod migrate;
 mod pool;
+mod revert;
+mod status;
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod cluster;
 pub mod dev;
 pub mod queries;
@@ -27,6 +31,8 @@ pub use migrate::{
     MIGRATION_LOCK_KEY, MigrationReport, Migrator, ensure_history_table, lock_holder, migrate,
     read_history,
 };
+pub use revert::{RevertTarget, baseline, plan_revert, revert};
+pub use status::{MigrationStatus, Problem, compare, migration_status};
 pub use pool::{Client, Pool, acquire, build_pool, connect, connect_direct, connect_url};
 
 /// The migrations of this crate's `sql/migrations/`, embedded at build time.

@@ -315,22 +315,22 @@ async fn apply_one(
             client
                 .batch_execute(statement)
                 .await
-                .map_err(|e| migration_failed(migration, e, Some(statement)))?;
+                .map_err(|e| migration_failed(migration, migration.up.sql, e, Some(statement)))?;
         }
         client
             .batch_execute(&insert)
             .await
-            .map_err(|e| migration_failed(migration, e, None))?;
+            .map_err(|e| migration_failed(migration, migration.up.sql, e, None))?;
     } else {
         AsyncTransaction::execute(client, [migration.up.sql, insert.as_str()].into_iter())
             .await
-            .map_err(|e| migration_failed(migration, e, Some(migration.up.sql)))?;
+            .map_err(|e| migration_failed(migration, migration.up.sql, e, Some(migration.up.sql)))?;
     }
     Ok(())
 }
 
 /// The history row, in refinery's format (RFC 3339 time, checksum as text).
-fn history_insert(migration: &EmbeddedMigration) -> String {
+pub(crate) fn history_insert(migration: &EmbeddedMigration) -> String {
     let applied_on = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     // The name follows `[a-z0-9_]+` (checked at build time), so it is safe to inline.
     format!(
@@ -342,8 +342,11 @@ fn history_insert(migration: &EmbeddedMigration) -> String {
     )
 }
 
-fn migration_failed(
+/// The error for a failed script: SQLSTATE, message, and the line in `script` when the
+/// server gave a position inside `statement` (a part of `script`).
+pub(crate) fn migration_failed(
     migration: &EmbeddedMigration,
+    script: &str,
     error: tokio_postgres::Error,
     sql: Option<&str>,
 ) -> Error {
@@ -351,9 +354,9 @@ fn migration_failed(
         Some(db) => {
             let line = match (db.position(), sql) {
                 (Some(tokio_postgres::error::ErrorPosition::Original(pos)), Some(sql)) => {
-                    let statement_start = migration.up.sql.find(sql).unwrap_or(0);
+                    let statement_start = script.find(sql).unwrap_or(0);
                     let prefix: String = sql.chars().take((*pos as usize).saturating_sub(1)).collect();
-                    Some(migration.up.sql[..statement_start].matches('\n').count() + prefix.matches('\n').count() + 1)
+                    Some(script[..statement_start].matches('\n').count() + prefix.matches('\n').count() + 1)
                 }
                 _ => None,
             };
@@ -385,7 +388,7 @@ fn migration_failed(
 
 /// Takes the migration lock, polling until `timeout`; on timeout the error names the
 /// server process that holds it.
-async fn lock(client: &tokio_postgres::Client, timeout: Duration) -> Result<(), Error> {
+pub(crate) async fn lock(client: &tokio_postgres::Client, timeout: Duration) -> Result<(), Error> {
     let started = Instant::now();
     let mut delay = Duration::from_millis(25);
     loop {
@@ -414,7 +417,7 @@ async fn lock(client: &tokio_postgres::Client, timeout: Duration) -> Result<(), 
     }
 }
 
-async fn unlock(client: &tokio_postgres::Client) -> Result<(), Error> {
+pub(crate) async fn unlock(client: &tokio_postgres::Client) -> Result<(), Error> {
     client
         .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK_KEY])
         .await?;

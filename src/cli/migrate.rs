@@ -1,0 +1,264 @@
+//! `pgbake migrate`: apply, status, new, down, baseline.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use pgbake_codegen::migrations::{Direction, migration_file_name, suggest_name, validate_name};
+
+use crate::{EmbeddedMigration, Migrator, RevertTarget};
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct MigrateCommand {
+    #[command(subcommand)]
+    command: Option<MigrateSubcommand>,
+    #[command(flatten)]
+    apply: ApplyArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum MigrateSubcommand {
+    /// Show every migration: applied or pending, when, and any problem (exit 1 on a problem).
+    Status(StatusArgs),
+    /// Create sql/migrations/V<UTC timestamp>__<name>.sql and its .down.sql.
+    New(NewArgs),
+    /// Revert applied migrations with their .down.sql scripts, newest first.
+    Down(DownArgs),
+    /// Mark an existing database as migrated up to a version without running those files.
+    Baseline(BaselineArgs),
+}
+
+#[derive(Debug, Args)]
+struct ApplyArgs {
+    /// Apply nothing newer than this version.
+    #[arg(long, value_name = "VERSION")]
+    target: Option<i64>,
+    /// Print the plan and the SQL of each pending migration; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Apply pending migrations older than the newest applied one instead of refusing.
+    #[arg(long)]
+    allow_out_of_order: bool,
+    /// Seconds to wait for another process that is migrating the same database.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    lock_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+struct StatusArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// Migration name: lowercase letters, digits and `_`.
+    name: String,
+    /// Folder to create the files in.
+    #[arg(long, default_value = "sql/migrations")]
+    dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+struct DownTarget {
+    /// Revert every migration newer than this version.
+    #[arg(long, value_name = "VERSION")]
+    to: Option<i64>,
+    /// Revert the newest N migrations.
+    #[arg(long, value_name = "N")]
+    steps: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+struct DownArgs {
+    #[command(flatten)]
+    target: DownTarget,
+    /// Print what would be reverted; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Seconds to wait for another process that is migrating the same database.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    lock_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+struct BaselineArgs {
+    /// Newest version the database already has.
+    version: i64,
+}
+
+pub async fn run(command: MigrateCommand, migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+    match command.command {
+        None => apply(command.apply, migrations).await,
+        Some(MigrateSubcommand::Status(args)) => status(args, migrations).await,
+        Some(MigrateSubcommand::New(args)) => new(args),
+        Some(MigrateSubcommand::Down(args)) => down(args, migrations).await,
+        Some(MigrateSubcommand::Baseline(args)) => baseline(args, migrations).await,
+    }
+}
+
+async fn apply(args: ApplyArgs, migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+    let config = super::database::migration_config().await?;
+    let mut client = crate::connect_direct(&config).await?;
+    let migrator = Migrator::new(migrations)
+        .allow_out_of_order(args.allow_out_of_order)
+        .lock_timeout(Duration::from_secs(args.lock_timeout))
+        .target(args.target);
+    if args.dry_run {
+        let plan = migrator.plan(&client).await?;
+        if plan.is_empty() {
+            println!("{}: nothing to apply (dry run)", config.display_target());
+        }
+        for migration in &plan {
+            let marker = if migration.up.no_transaction { " (no transaction)" } else { "" };
+            println!("-- would apply {}{marker}\n{}\n", migration.label(), migration.up.sql.trim_end());
+        }
+        println!("dry run: {} migration(s) pending; nothing was changed", plan.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = migrator.run_on(&mut client).await?;
+    for applied in &report.applied {
+        println!(
+            "applied V{}__{} in {:.1} ms",
+            applied.version,
+            applied.name,
+            applied.duration.as_secs_f64() * 1000.0
+        );
+    }
+    let total = report.already_applied + report.applied.len();
+    if report.applied.is_empty() {
+        println!("{} is up to date ({total} migrations applied)", config.display_target());
+    } else {
+        println!(
+            "{}: {} migration(s) applied, {total} in total",
+            config.display_target(),
+            report.applied.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn status(args: StatusArgs, migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+    let config = super::database::migration_config().await?;
+    let client = crate::connect_direct(&config).await?;
+    let rows = crate::migration_status(&client, migrations).await?;
+    let problems = rows.iter().filter(|r| r.problem.is_some()).count();
+    if args.json {
+        let json: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "version": r.version,
+                    "name": r.name,
+                    "state": if r.applied_on.is_some() { "applied" } else { "pending" },
+                    "applied_on": r.applied_on,
+                    "has_down": r.has_down,
+                    "problem": r.problem.map(|p| p.as_str()),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "migrations": json, "problems": problems }))?);
+    } else {
+        let name_width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
+        let version_width = rows.iter().map(|r| r.version.to_string().len()).max().unwrap_or(7).max(7);
+        println!("{:<version_width$}  {:<name_width$}  {:<8}  {:<27}  PROBLEM", "VERSION", "NAME", "STATE", "APPLIED AT");
+        for r in &rows {
+            println!(
+                "{:<version_width$}  {:<name_width$}  {:<8}  {:<27}  {}",
+                r.version,
+                r.name,
+                if r.applied_on.is_some() { "applied" } else { "pending" },
+                r.applied_on.as_deref().unwrap_or("-"),
+                r.problem.map_or("", |p| p.as_str())
+            );
+        }
+        let pending = rows.iter().filter(|r| r.applied_on.is_none()).count();
+        println!(
+            "{}: {} applied, {pending} pending, {problems} problem(s)",
+            config.display_target(),
+            rows.len() - pending
+        );
+    }
+    Ok(if problems > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
+    if let Err(error) = validate_name(&args.name) {
+        let fixed = suggest_name(&args.name);
+        anyhow::bail!(
+            "{error}; nothing was created{}",
+            if fixed.is_empty() { String::new() } else { format!(" (try `pgbake migrate new {fixed}`)") }
+        );
+    }
+    std::fs::create_dir_all(&args.dir).with_context(|| format!("cannot create {}", args.dir.display()))?;
+    let mut version: i64 = chrono::Utc::now().format("%Y%m%d%H%M%S").to_string().parse()?;
+    // Two migrations created in the same second get consecutive versions.
+    let taken = |version: i64| -> anyhow::Result<bool> {
+        let prefix = format!("V{version}__");
+        Ok(std::fs::read_dir(&args.dir)?
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(&prefix)))
+    };
+    while taken(version)? {
+        version += 1;
+    }
+    let up = args.dir.join(migration_file_name(version, &args.name, Direction::Up));
+    let down = args.dir.join(migration_file_name(version, &args.name, Direction::Down));
+    std::fs::write(&up, format!("-- {}: write the change here.\n", args.name))
+        .with_context(|| format!("cannot write {}", up.display()))?;
+    std::fs::write(&down, format!("-- Revert {}: undo the change of {}.\n", args.name, up.file_name().unwrap_or_default().to_string_lossy()))
+        .with_context(|| format!("cannot write {}", down.display()))?;
+    println!("created {}", up.display());
+    println!("created {}", down.display());
+    println!("write the SQL, then rebuild (`cargo build`) so the binary embeds it");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn down(args: DownArgs, migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+    let target = match (args.target.to, args.target.steps) {
+        (Some(version), _) => RevertTarget::To(version),
+        (None, Some(steps)) => RevertTarget::Steps(steps),
+        (None, None) => unreachable!("clap requires --to or --steps"),
+    };
+    let config = super::database::migration_config().await?;
+    let mut client = crate::connect_direct(&config).await?;
+    // Checked before anything changes: every migration to revert needs a down script.
+    let plan = crate::plan_revert(&client, migrations, target).await?;
+    if plan.is_empty() {
+        println!("{}: nothing to revert", config.display_target());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.dry_run {
+        for migration in &plan {
+            println!("would revert {}", migration.label());
+        }
+        println!("dry run: nothing was changed");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let reverted = crate::revert(&mut client, migrations, target, Duration::from_secs(args.lock_timeout)).await?;
+    for migration in &reverted {
+        println!(
+            "reverted V{}__{} in {:.1} ms",
+            migration.version,
+            migration.name,
+            migration.duration.as_secs_f64() * 1000.0
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn baseline(args: BaselineArgs, migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+    let config = super::database::migration_config().await?;
+    let mut client = crate::connect_direct(&config).await?;
+    let marked = crate::baseline(&mut client, migrations, args.version, Duration::from_secs(60)).await?;
+    for migration in &marked {
+        println!("marked {} as applied (not run)", migration.label());
+    }
+    println!("{}: baselined at V{}", config.display_target(), args.version);
+    Ok(ExitCode::SUCCESS)
+}
