@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan};
 
 /// One problem found in the `sql/` folder, with everything needed to show it to a user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,8 +164,8 @@ impl miette::SourceCode for Snippet<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
-        let named = NamedSource::new(&self.diagnostic.file, &*self.diagnostic.source);
-        let contents = named.read_span(span, context_lines_before, context_lines_after)?;
+        let text: &'b str = &self.diagnostic.source;
+        let contents = text.read_span(span, context_lines_before, context_lines_after)?;
         // Re-wrap so the borrowed data lives as long as `self`.
         let data: &'b [u8] = &self.diagnostic.source.as_bytes()
             [contents.span().offset()..contents.span().offset() + contents.span().len()];
