@@ -234,6 +234,37 @@ fn apply_by_hand(catalog: &mut Catalog, text: &str, w: &[&str]) -> Option<Result
         }
         return None;
     }
+    // CREATE DOMAIN … NOT NULL: sqlparser lacks the NOT NULL constraint form.
+    if w.len() >= 2 && w[0] == "CREATE" && w[1] == "DOMAIN" {
+        let upper = text.to_ascii_uppercase();
+        if let Some(at) = upper.find(" NOT NULL") {
+            let without = format!("{}{}", &text[..at], &text[at + 9..]);
+            let statements = match Parser::parse_sql(&PostgreSqlDialect {}, &without) {
+                Ok(s) => s,
+                Err(e) => return Some(Err(format!("cannot read this domain: {e}"))),
+            };
+            for statement in statements {
+                if let Statement::CreateDomain(domain) = statement {
+                    let (schema, name) = object_name(&domain.name);
+                    let base = match resolve_type(catalog, &domain.data_type) {
+                        Ok((t, _)) => catalog.base_type(&t),
+                        Err(e) => return Some(Err(e)),
+                    };
+                    catalog.types.insert(
+                        (schema.clone(), name),
+                        UserType {
+                            schema,
+                            def: UserTypeDef::Domain {
+                                base,
+                                not_null: true,
+                            },
+                        },
+                    );
+                }
+            }
+            return Some(Ok(()));
+        }
+    }
     // CREATE [OR REPLACE] PROCEDURE name(args): remembered for CALL.
     let proc_at = if w.get(1) == Some(&"OR") { 3 } else { 1 };
     if w.first() == Some(&"CREATE") && w.get(proc_at) == Some(&"PROCEDURE") {
