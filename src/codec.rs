@@ -1,1 +1,96 @@
-//! stub (local only)
+//! Binary codecs for PostgreSQL types that have no ready-made Rust mapping: `interval`.
+
+use std::error::Error as StdError;
+
+use postgres_types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+
+/// A PostgreSQL `interval`: months, days and microseconds, kept apart as the server does
+/// (a month is not a fixed number of days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Interval {
+    /// Whole months.
+    pub months: i32,
+    /// Whole days.
+    pub days: i32,
+    /// Microseconds.
+    pub microseconds: i64,
+}
+
+impl<'a> FromSql<'a> for Interval {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn StdError + Sync + Send>> {
+        if raw.len() != 16 {
+            return Err(format!("invalid interval length {}", raw.len()).into());
+        }
+        let microseconds = i64::from_be_bytes(raw[0..8].try_into().expect("8 bytes"));
+        let days = i32::from_be_bytes(raw[8..12].try_into().expect("4 bytes"));
+        let months = i32::from_be_bytes(raw[12..16].try_into().expect("4 bytes"));
+        Ok(Interval {
+            months,
+            days,
+            microseconds,
+        })
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::INTERVAL
+    }
+}
+
+impl ToSql for Interval {
+    fn to_sql(
+        &self,
+        _: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        out.extend_from_slice(&self.microseconds.to_be_bytes());
+        out.extend_from_slice(&self.days.to_be_bytes());
+        out.extend_from_slice(&self.months.to_be_bytes());
+        Ok(IsNull::No)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::INTERVAL
+    }
+
+    to_sql_checked!();
+}
+
+/// Binds or reads a value of a domain type as its base type. PostgreSQL reports a
+/// parameter that sets a domain-typed column with the domain's OID, which the base type's
+/// own `ToSql` does not accept; generated code wraps such values in `Domain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Domain<T>(pub T);
+
+fn domain_base(ty: &Type) -> &Type {
+    match ty.kind() {
+        postgres_types::Kind::Domain(base) => base,
+        _ => ty,
+    }
+}
+
+impl<T: ToSql> ToSql for Domain<T> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        self.0.to_sql(domain_base(ty), out)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        T::accepts(domain_base(ty))
+    }
+
+    to_sql_checked!();
+}
+
+impl<'a, T: FromSql<'a>> FromSql<'a> for Domain<T> {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn StdError + Sync + Send>> {
+        T::from_sql(domain_base(ty), raw).map(Domain)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        T::accepts(domain_base(ty))
+    }
+}

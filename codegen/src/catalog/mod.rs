@@ -1,0 +1,236 @@
+//! The schema catalog: tables, views, user types and functions, built by replaying migrations.
+
+mod replay;
+mod typename;
+
+use std::collections::BTreeMap;
+
+pub use replay::replay;
+pub(crate) use replay::{ident, object_name, resolve_type};
+pub use typename::{TypeName, parse_type_name};
+
+use crate::ir::{PgType, TypeKind};
+
+/// A type as inference handles it: a typname (element typname for arrays) and an array flag.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ty {
+    /// `pg_type.typname` (of the element type when `array`).
+    pub name: String,
+    /// Whether this is an array of `name`.
+    pub array: bool,
+}
+
+impl Ty {
+    /// A scalar type.
+    pub fn new(name: &str) -> Ty {
+        Ty {
+            name: name.to_string(),
+            array: false,
+        }
+    }
+
+    /// The array of this type (arrays of arrays are arrays).
+    pub fn to_array(&self) -> Ty {
+        Ty {
+            name: self.name.clone(),
+            array: true,
+        }
+    }
+
+    /// The element type (self when not an array).
+    pub fn element(&self) -> Ty {
+        Ty::new(&self.name)
+    }
+}
+
+impl std::fmt::Display for Ty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.array {
+            write!(f, "{}[]", self.name)
+        } else {
+            f.write_str(&self.name)
+        }
+    }
+}
+
+/// What a relation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationKind {
+    /// `CREATE TABLE`.
+    Table,
+    /// `CREATE VIEW`.
+    View,
+    /// `CREATE MATERIALIZED VIEW`.
+    MaterializedView,
+}
+
+/// A table, view or materialized view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relation {
+    /// Schema (`public` unless qualified).
+    pub schema: String,
+    /// Name.
+    pub name: String,
+    /// Table, view or materialized view.
+    pub kind: RelationKind,
+    /// Columns in order.
+    pub columns: Vec<ColumnDef>,
+}
+
+/// A column of a relation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnDef {
+    /// Column name.
+    pub name: String,
+    /// Column type (domains are kept as the domain).
+    pub ty: Ty,
+    /// NOT NULL (explicit, primary key, or a NOT NULL domain for tables; inferred for views).
+    pub not_null: bool,
+    /// Has a default, serial or identity (may be left out of an INSERT).
+    pub has_default: bool,
+}
+
+/// A user-defined type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserTypeDef {
+    /// `CREATE TYPE … AS ENUM`.
+    Enum(Vec<String>),
+    /// `CREATE DOMAIN … AS base`.
+    Domain {
+        /// Base type (itself not a domain).
+        base: Ty,
+        /// The domain has a NOT NULL constraint.
+        not_null: bool,
+    },
+    /// `CREATE TYPE … AS (…)`.
+    Composite(Vec<ColumnDef>),
+}
+
+/// A user-defined type with its schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserType {
+    /// Schema the type lives in.
+    pub schema: String,
+    /// The definition.
+    pub def: UserTypeDef,
+}
+
+/// A user-defined function (or procedure) signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserFunction {
+    /// Schema.
+    pub schema: String,
+    /// Function name.
+    pub name: String,
+    /// Input argument types (IN and INOUT and VARIADIC).
+    pub args: Vec<Ty>,
+    /// Number of trailing arguments with defaults.
+    pub defaults: usize,
+    /// The last argument is VARIADIC (its type is the array type).
+    pub variadic: bool,
+    /// Return type (`record` for OUT params / TABLE with several columns, `void` for procedures).
+    pub returns: Ty,
+    /// RETURNS SETOF / TABLE.
+    pub returns_set: bool,
+    /// Output columns for RETURNS TABLE or OUT parameters.
+    pub out_columns: Vec<ColumnDef>,
+    /// A procedure (`CREATE PROCEDURE`), called with CALL.
+    pub procedure: bool,
+}
+
+/// The schema as the migrations leave it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalog {
+    /// Relations by (schema, name).
+    pub relations: BTreeMap<(String, String), Relation>,
+    /// User types by (schema, name).
+    pub types: BTreeMap<(String, String), UserType>,
+    /// User functions and procedures.
+    pub functions: Vec<UserFunction>,
+    /// Sequences by (schema, name).
+    pub sequences: Vec<(String, String)>,
+}
+
+impl Catalog {
+    /// Finds a relation by an optionally qualified name (`search_path` is `public`, then
+    /// `pg_catalog`; an unqualified name also matches any schema when it is unique).
+    pub fn relation(&self, schema: Option<&str>, name: &str) -> Option<&Relation> {
+        match schema {
+            Some(schema) => self.relations.get(&(schema.to_string(), name.to_string())),
+            None => self
+                .relations
+                .get(&("public".to_string(), name.to_string()))
+                .or_else(|| {
+                    self.relations
+                        .get(&("pg_temp".to_string(), name.to_string()))
+                }),
+        }
+    }
+
+    /// Finds a user type by bare name (schema optional).
+    pub fn user_type(&self, schema: Option<&str>, name: &str) -> Option<&UserType> {
+        match schema {
+            Some(schema) => self.types.get(&(schema.to_string(), name.to_string())),
+            None => self
+                .types
+                .get(&("public".to_string(), name.to_string()))
+                .or_else(|| {
+                    self.types
+                        .iter()
+                        .find(|((_, n), _)| n == name)
+                        .map(|(_, t)| t)
+                }),
+        }
+    }
+
+    /// The base type of a domain (the type itself otherwise), keeping the array flag.
+    pub fn base_type(&self, ty: &Ty) -> Ty {
+        if let Some(UserType {
+            def: UserTypeDef::Domain { base, .. },
+            ..
+        }) = self.user_type(None, &ty.name)
+        {
+            return Ty {
+                name: base.name.clone(),
+                array: ty.array || base.array,
+            };
+        }
+        ty.clone()
+    }
+
+    /// Converts an inference type to the IR type, with enum labels and domain bases.
+    pub fn to_pg_type(&self, ty: &Ty) -> PgType {
+        let kind = match self.user_type(None, &ty.name) {
+            Some(UserType {
+                schema,
+                def: UserTypeDef::Enum(labels),
+            }) => TypeKind::Enum {
+                schema: schema.clone(),
+                variants: labels.clone(),
+            },
+            Some(UserType {
+                schema,
+                def: UserTypeDef::Domain { base, .. },
+            }) => TypeKind::Domain {
+                schema: schema.clone(),
+                base: Box::new(self.to_pg_type(base)),
+            },
+            Some(UserType {
+                schema,
+                def: UserTypeDef::Composite(_),
+            }) => TypeKind::Composite {
+                schema: schema.clone(),
+            },
+            None if self.relations.keys().any(|(_, n)| *n == ty.name) => TypeKind::Composite {
+                schema: "public".into(),
+            },
+            None if crate::infer::builtins::is_pseudo(&ty.name) => TypeKind::Pseudo,
+            None => TypeKind::Base,
+        };
+        PgType {
+            name: ty.name.clone(),
+            array: ty.array,
+            kind,
+        }
+    }
+}

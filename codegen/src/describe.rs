@@ -1,0 +1,283 @@
+//! `describe`: the inferred signature of every query as JSON, and `analyze`, the
+//! annotate -> catalog -> infer pipeline the Builder calls.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+use crate::annotate::{AnnotatedQuery, parse_file};
+use crate::error::Diagnostic;
+use crate::ir::{Cardinality, Column, Param, Query};
+use crate::source::SqlFile;
+use crate::types::describe_rust_type;
+
+/// What `pgbake describe --format json` prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Describe {
+    /// `{"queries": […], "errors": […]}` in the shape of DESIGN.md.
+    pub json: Value,
+    /// Whether any error was found (the command then exits with status 1).
+    pub has_errors: bool,
+}
+
+/// Describes the `sql/` folder at `sql_dir` (with `migrations/` and `queries/`).
+pub fn describe(sql_dir: &Path) -> Describe {
+    let tree = crate::source::scan(sql_dir);
+    let mut diagnostics = tree.diagnostics;
+    let mut migrations: Vec<(i64, SqlFile)> = Vec::new();
+    for file in tree.migrations {
+        if file.file_name.ends_with(".down.sql") {
+            continue;
+        }
+        match migration_version(&file.file_name) {
+            Some(v) => migrations.push((v, file)),
+            None => diagnostics.push(
+                Diagnostic::file(
+                    &file.path,
+                    "migration file name is not `V<version>__<name>.sql`",
+                )
+                .with_help("rename it, e.g. `V1__create_users.sql`"),
+            ),
+        }
+    }
+    migrations.sort_by_key(|(v, _)| *v);
+    let migrations: Vec<SqlFile> = migrations.into_iter().map(|(_, f)| f).collect();
+    let (queries, more) = analyze(&migrations, &tree.queries);
+    diagnostics.extend(more);
+    to_json(&queries, &diagnostics)
+}
+
+/// The version of `V<version>__<name>.sql`.
+fn migration_version(file_name: &str) -> Option<i64> {
+    let rest = file_name.strip_prefix('V')?;
+    let (version, _) = rest.split_once("__")?;
+    version.parse().ok()
+}
+
+/// Renders queries and diagnostics as describe's JSON.
+pub fn to_json(queries: &[Query], diagnostics: &[Diagnostic]) -> Describe {
+    let queries_json: Vec<Value> = queries
+        .iter()
+        .map(|q| {
+            json!({
+                "module": q.module,
+                "name": q.name,
+                "file": q.file,
+                "line": q.line,
+                "cardinality": q.cardinality.as_str(),
+                "sql": q.sql,
+                "params": q.params.iter().map(|p| json!({
+                    "name": p.name,
+                    "pg_type": p.pg_type.to_string(),
+                    "rust_type": describe_rust_type(&p.pg_type, p.nullable, true),
+                    "nullable": p.nullable,
+                })).collect::<Vec<_>>(),
+                "columns": q.columns.iter().map(|c| json!({
+                    "name": c.name,
+                    "pg_type": c.pg_type.to_string(),
+                    "rust_type": describe_rust_type(&c.pg_type, c.nullable, false),
+                    "nullable": c.nullable,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let errors: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let (line, column) = d.line_column();
+            json!({
+                "file": d.file,
+                "line": line,
+                "column": column,
+                "query": d.query,
+                "message": d.message,
+                "help": d.help,
+            })
+        })
+        .collect();
+    Describe {
+        has_errors: !errors.is_empty(),
+        json: json!({ "queries": queries_json, "errors": errors }),
+    }
+}
+
+/// Replays `migrations` (sorted by version, up scripts only) and types every query of
+/// `queries`. A query with an error is left out and reported; the others are returned.
+pub fn analyze(migrations: &[SqlFile], queries: &[SqlFile]) -> (Vec<Query>, Vec<Diagnostic>) {
+    let (catalog, mut diagnostics) = crate::catalog::replay(migrations);
+    let mut out = Vec::new();
+    for file in queries {
+        let (annotated, problems) = parse_file(file);
+        diagnostics.extend(problems);
+        for query in annotated {
+            match type_query(&catalog, &query) {
+                Ok(q) => out.push(q),
+                Err(d) => diagnostics.push(*d),
+            }
+        }
+    }
+    (out, diagnostics)
+}
+
+fn type_query(
+    catalog: &crate::catalog::Catalog,
+    query: &AnnotatedQuery,
+) -> Result<Query, Box<Diagnostic>> {
+    let statements = Parser::parse_sql(&PostgreSqlDialect {}, &query.sql).map_err(|e| {
+        let message = e.to_string();
+        let offset = parse_error_offset(&query.sql, &message).unwrap_or(0);
+        let message = message.trim_start_matches("sql parser error: ");
+        let message = message.split(" at Line: ").next().unwrap_or(message);
+        Box::new(
+            query
+                .diagnostic_at_sql(
+                    offset,
+                    1,
+                    format!("cannot parse query `{}`: {message}", query.name),
+                )
+                .with_help("check the SQL syntax (PostgreSQL dialect)"),
+        )
+    })?;
+    let statement = statements.first().ok_or_else(|| {
+        Box::new(query.diagnostic_at_file(
+            query.name_offset,
+            query.name.len(),
+            format!("query `{}` is empty", query.name),
+        ))
+    })?;
+    let inferred =
+        crate::infer::infer_statement(catalog, statement, query.params.len()).map_err(|e| {
+            let offset = if e.span.start.line == 0 {
+                0
+            } else {
+                sql_offset(&query.sql, e.span.start.line, e.span.start.column)
+            };
+            let length = if e.span.end.line == e.span.start.line
+                && e.span.end.column > e.span.start.column
+            {
+                (e.span.end.column - e.span.start.column) as usize
+            } else {
+                1
+            };
+            let mut d = query.diagnostic_at_sql(offset, length, e.message);
+            d = d.with_help(
+                e.help
+                    .unwrap_or_else(|| "add a cast like `:name::text` or an override".into()),
+            );
+            Box::new(d)
+        })?;
+    if !inferred.returns_rows
+        && matches!(
+            query.cardinality,
+            Cardinality::One | Cardinality::Opt | Cardinality::Many
+        )
+    {
+        return Err(Box::new(
+            query
+                .diagnostic_at_file(
+                    query.name_offset,
+                    query.name.len(),
+                    format!(
+                        "query `{}` returns no rows but is declared `:{}`",
+                        query.name,
+                        query.cardinality.as_str()
+                    ),
+                )
+                .with_help("declare it `:exec`, or add `RETURNING …`"),
+        ));
+    }
+    let mut params: Vec<Param> = query
+        .params
+        .iter()
+        .zip(&inferred.params)
+        .zip(&inferred.param_nullable)
+        .map(|((p, t), nullable)| Param {
+            name: p.name.clone(),
+            pg_type: catalog.to_pg_type(t),
+            nullable: *nullable,
+        })
+        .collect();
+    let mut columns: Vec<Column> = inferred
+        .columns
+        .iter()
+        .map(|c| Column {
+            name: c.name.clone(),
+            pg_type: catalog.to_pg_type(&c.ty),
+            nullable: !c.not_null,
+        })
+        .collect();
+    for o in &query.param_overrides {
+        let p = params
+            .iter_mut()
+            .find(|p| p.name == o.name)
+            .ok_or_else(|| {
+                Box::new(
+                    query
+                        .diagnostic_at_file(
+                            o.offset,
+                            o.name.len(),
+                            format!("override names unknown parameter `{}`", o.name),
+                        )
+                        .with_help("name a `:param` used in the query"),
+                )
+            })?;
+        p.nullable = o.nullable;
+    }
+    for o in &query.column_overrides {
+        let c = columns
+            .iter_mut()
+            .find(|c| c.name == o.name)
+            .ok_or_else(|| {
+                Box::new(
+                    query
+                        .diagnostic_at_file(
+                            o.offset,
+                            o.name.len(),
+                            format!("override names unknown column `{}`", o.name),
+                        )
+                        .with_help("name an output column of the query"),
+                )
+            })?;
+        c.nullable = o.nullable;
+    }
+    Ok(Query {
+        module: query.module.clone(),
+        name: query.name.clone(),
+        file: query.file.clone(),
+        line: query.line,
+        cardinality: query.cardinality,
+        sql: query.sql.clone(),
+        docs: query.docs.clone(),
+        params,
+        columns,
+    })
+}
+
+/// Byte offset of a 1-based line and (character) column in `sql`.
+fn sql_offset(sql: &str, line: u64, column: u64) -> usize {
+    let mut offset = 0;
+    for (i, l) in sql.split_inclusive('\n').enumerate() {
+        if i as u64 + 1 == line {
+            return offset
+                + l.chars()
+                    .take(column.saturating_sub(1) as usize)
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+        }
+        offset += l.len();
+    }
+    sql.len()
+}
+
+fn parse_error_offset(sql: &str, message: &str) -> Option<usize> {
+    let (_, rest) = message.split_once("Line: ")?;
+    let (line, rest) = rest.split_once(", Column: ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some(sql_offset(
+        sql,
+        line.trim().parse().ok()?,
+        column.parse().ok()?,
+    ))
+}

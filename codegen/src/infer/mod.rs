@@ -1,0 +1,108 @@
+//! Type and nullability inference for parameters and output columns, following
+//! PostgreSQL's resolution rules over the replayed catalog and the built-in tables.
+
+pub mod builtins;
+mod expr;
+mod functions;
+mod query;
+pub mod resolve;
+
+use sqlparser::ast::{Query, Statement};
+use sqlparser::tokenizer::Span;
+
+use crate::catalog::{Catalog, ColumnDef, Ty};
+
+/// Why a query could not be typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InferError {
+    /// What is wrong, lowercase.
+    pub message: String,
+    /// Where, in the parsed statement's text (1-based line/column); empty when unknown.
+    pub span: Span,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl InferError {
+    pub(crate) fn new(message: impl Into<String>, span: Span) -> Self {
+        InferError {
+            message: message.into(),
+            span,
+            help: None,
+        }
+    }
+
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The inferred signature of one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inferred {
+    /// Parameter types in `$n` order.
+    pub params: Vec<Ty>,
+    /// Whether a parameter sets a nullable column (INSERT value or UPDATE SET).
+    pub param_nullable: Vec<bool>,
+    /// Output columns (`not_null` is the inferred non-nullability).
+    pub columns: Vec<ColumnDef>,
+    /// The statement can return rows (SELECT, VALUES, or DML with RETURNING).
+    pub returns_rows: bool,
+}
+
+/// Infers a statement with `param_count` parameters `$1..$n`.
+pub fn infer_statement(
+    catalog: &Catalog,
+    statement: &Statement,
+    param_count: usize,
+) -> Result<Inferred, InferError> {
+    let mut cx = query::Cx::new(catalog, param_count);
+    let (columns, returns_rows) = cx.statement(statement)?;
+    let mut params = Vec::new();
+    for (i, p) in cx.params.iter().enumerate() {
+        match p {
+            Some(t) => params.push(t.clone()),
+            None => {
+                return Err(InferError::new(
+                    format!("could not determine the data type of parameter ${}", i + 1),
+                    cx.param_spans
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .unwrap_or(Span::empty()),
+                )
+                .help("add a cast like `:name::text` or compare it with a column"));
+            }
+        }
+    }
+    Ok(Inferred {
+        params,
+        param_nullable: cx.param_nullable.clone(),
+        columns: columns
+            .into_iter()
+            .map(|c| ColumnDef {
+                name: c.name,
+                ty: c.ty,
+                not_null: !c.nullable,
+                has_default: false,
+            })
+            .collect(),
+        returns_rows,
+    })
+}
+
+/// Output columns of a view's or CREATE TABLE AS's query.
+pub fn relation_columns(catalog: &Catalog, query: &Query) -> Result<Vec<ColumnDef>, InferError> {
+    let mut cx = query::Cx::new(catalog, 0);
+    let columns = cx.query(query)?;
+    Ok(columns
+        .into_iter()
+        .map(|c| ColumnDef {
+            name: c.name,
+            ty: c.ty,
+            not_null: !c.nullable,
+            has_default: false,
+        })
+        .collect())
+}

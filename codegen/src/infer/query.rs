@@ -1,0 +1,1146 @@
+//! Queries: CTEs, SELECT, set operations, VALUES, FROM/JOIN scopes and DML with RETURNING.
+
+use sqlparser::ast::{
+    AssignmentTarget, Expr, FromTable, GroupByExpr, Join, JoinConstraint, JoinOperator,
+    LimitClause, ObjectName, OnConflictAction, OnInsert, Query, Select, SelectItem,
+    SelectItemQualifiedWildcardKind, SetExpr, SetOperator, Spanned, Statement, TableAlias,
+    TableFactor, TableObject, TableWithJoins, UpdateTableFromKind,
+};
+use sqlparser::tokenizer::Span;
+
+use super::InferError;
+use super::resolve::common_type;
+use crate::catalog::{Catalog, Ty};
+use crate::catalog::{ident, object_name};
+
+/// An output or scope column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Col {
+    pub name: String,
+    pub ty: Ty,
+    pub nullable: bool,
+}
+
+/// One FROM item visible by name.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Name it is referenced by (alias or table name) and its schema if a table.
+    pub qualifier: Option<String>,
+    pub schema: Option<String>,
+    pub cols: Vec<Col>,
+    /// Columns merged away by USING/NATURAL (not found unqualified, not in `*`).
+    pub hidden: Vec<bool>,
+}
+
+/// A FROM clause's visible names and `*` expansion.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub entries: Vec<Entry>,
+    pub star: Vec<Col>,
+}
+
+/// Inference state for one statement.
+pub struct Cx<'a> {
+    pub catalog: &'a Catalog,
+    pub params: Vec<Option<Ty>>,
+    pub param_nullable: Vec<bool>,
+    pub param_spans: Vec<Option<Span>>,
+    pub scopes: Vec<Scope>,
+    pub ctes: Vec<(String, Vec<Col>)>,
+    pub last_scope: Option<Scope>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(catalog: &'a Catalog, param_count: usize) -> Self {
+        Cx {
+            catalog,
+            params: vec![None; param_count],
+            param_nullable: vec![false; param_count],
+            param_spans: vec![None; param_count],
+            scopes: Vec::new(),
+            ctes: Vec::new(),
+            last_scope: None,
+        }
+    }
+
+    /// Output columns and whether the statement returns rows.
+    pub fn statement(&mut self, statement: &Statement) -> Result<(Vec<Col>, bool), InferError> {
+        match statement {
+            Statement::Query(q) => Ok((self.query(q)?, true)),
+            Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
+                let (cols, returning) = self.dml(statement)?;
+                Ok((cols, returning))
+            }
+            Statement::Call(function) => {
+                self.call(function)?;
+                Ok((Vec::new(), false))
+            }
+            _ => {
+                // Utility statements (NOTIFY, TRUNCATE, CREATE TABLE, …): no columns.
+                Ok((Vec::new(), false))
+            }
+        }
+    }
+
+    fn call(&mut self, function: &sqlparser::ast::Function) -> Result<(), InferError> {
+        let (_, name) = object_name(&function.name);
+        let args = super::functions::plain_args(function);
+        let procedure = self
+            .catalog
+            .functions
+            .iter()
+            .find(|f| f.name == name && f.procedure)
+            .cloned();
+        let Some(procedure) = procedure else {
+            return Err(InferError::new(
+                format!("procedure `{name}` does not exist"),
+                function.name.span(),
+            ));
+        };
+        for (arg, declared) in args.iter().zip(&procedure.args) {
+            let v = self.expr(arg)?;
+            self.settle(&v, declared);
+        }
+        Ok(())
+    }
+
+    pub fn query(&mut self, q: &Query) -> Result<Vec<Col>, InferError> {
+        let saved = self.ctes.len();
+        if let Some(with) = &q.with {
+            for cte in &with.cte_tables {
+                let name = ident(&cte.alias.name);
+                let cols = if with.recursive {
+                    self.recursive_cte(&name, &cte.query)?
+                } else {
+                    self.query(&cte.query)?
+                };
+                let cols = rename(cols, &cte.alias);
+                self.ctes.push((name, cols));
+            }
+        }
+        let result = self.query_body(q);
+        self.ctes.truncate(saved);
+        result
+    }
+
+    fn query_body(&mut self, q: &Query) -> Result<Vec<Col>, InferError> {
+        let cols = self.set_expr(&q.body, q.order_by.is_some())?;
+        if let Some(order_by) = &q.order_by
+            && let sqlparser::ast::OrderByKind::Expressions(exprs) = &order_by.kind
+        {
+            // ORDER BY may name output columns or FROM columns; only parameters matter here.
+            let scope = self.last_scope.take();
+            let pushed = if let Some(mut scope) = scope {
+                scope.entries.push(Entry {
+                    qualifier: None,
+                    schema: None,
+                    cols: cols.clone(),
+                    hidden: vec![false; cols.len()],
+                });
+                self.scopes.push(scope);
+                true
+            } else {
+                false
+            };
+            for e in exprs {
+                if matches!(&e.expr, Expr::Value(_)) {
+                    continue;
+                }
+                let _ = self.expr(&e.expr);
+            }
+            if pushed {
+                self.scopes.pop();
+            }
+        }
+        match &q.limit_clause {
+            Some(LimitClause::LimitOffset { limit, offset, .. }) => {
+                if let Some(limit) = limit {
+                    self.int8_context(limit)?;
+                }
+                if let Some(offset) = offset {
+                    self.int8_context(&offset.value)?;
+                }
+            }
+            Some(LimitClause::OffsetCommaLimit { offset, limit }) => {
+                self.int8_context(offset)?;
+                self.int8_context(limit)?;
+            }
+            None => {}
+        }
+        if let Some(fetch) = &q.fetch
+            && let Some(quantity) = &fetch.quantity
+        {
+            self.int8_context(quantity)?;
+        }
+        Ok(cols)
+    }
+
+    fn int8_context(&mut self, e: &Expr) -> Result<(), InferError> {
+        let v = self.expr(e)?;
+        self.settle(&v, &Ty::new("int8"));
+        Ok(())
+    }
+
+    fn recursive_cte(&mut self, name: &str, q: &Query) -> Result<Vec<Col>, InferError> {
+        if let SetExpr::SetOperation { left, .. } = &*q.body {
+            let seed = self.set_expr(left, false)?;
+            let seed: Vec<Col> = seed
+                .into_iter()
+                .map(|c| Col {
+                    nullable: true,
+                    ..c
+                })
+                .collect();
+            self.ctes.push((name.to_string(), seed));
+            let result = self.query(q);
+            self.ctes.pop();
+            let mut cols = result?;
+            for c in &mut cols {
+                c.nullable = true;
+            }
+            return Ok(cols);
+        }
+        self.query(q)
+    }
+
+    pub fn set_expr(&mut self, body: &SetExpr, keep_scope: bool) -> Result<Vec<Col>, InferError> {
+        match body {
+            SetExpr::Select(select) => self.select(select, keep_scope),
+            SetExpr::Query(q) => self.query(q),
+            SetExpr::SetOperation {
+                op, left, right, ..
+            } => {
+                let l = self.set_expr_values(left)?;
+                let r = self.set_expr_values(right)?;
+                if l.len() != r.len() {
+                    return Err(InferError::new(
+                        format!("each {op} query must have the same number of columns"),
+                        right.span(),
+                    ));
+                }
+                let mut out = Vec::new();
+                for (a, b) in l.into_iter().zip(r) {
+                    let ty = self.common(&[a.0.clone(), b.0.clone()], right.span())?;
+                    let nullable = match op {
+                        SetOperator::Intersect => a.0.nullable && b.0.nullable,
+                        SetOperator::Except => a.0.nullable,
+                        _ => a.0.nullable || b.0.nullable,
+                    };
+                    out.push(Col {
+                        name: a.1,
+                        ty,
+                        nullable,
+                    });
+                }
+                Ok(out)
+            }
+            SetExpr::Values(values) => {
+                let mut columns: Vec<Vec<super::expr::Val>> = Vec::new();
+                for row in &values.rows {
+                    for (i, e) in row.iter().enumerate() {
+                        let v = self.expr(e)?;
+                        if columns.len() <= i {
+                            columns.push(Vec::new());
+                        }
+                        columns[i].push(v);
+                    }
+                }
+                let mut out = Vec::new();
+                for (i, vals) in columns.into_iter().enumerate() {
+                    let ty = self.common(&vals, body.span())?;
+                    out.push(Col {
+                        name: format!("column{}", i + 1),
+                        nullable: vals.iter().any(|v| v.nullable),
+                        ty,
+                    });
+                }
+                Ok(out)
+            }
+            SetExpr::Insert(s) | SetExpr::Update(s) | SetExpr::Delete(s) => Ok(self.dml(s)?.0),
+            SetExpr::Table(table) => {
+                let name = table.table_name.clone().unwrap_or_default();
+                let scope =
+                    self.relation_entry(&name, table.schema_name.as_deref(), None, Span::empty())?;
+                Ok(scope.cols)
+            }
+            other => Err(InferError::new(
+                "this kind of query is not supported",
+                other.span(),
+            )),
+        }
+    }
+
+    /// Values of a set operation's branch: (column as Val, name).
+    fn set_expr_values(
+        &mut self,
+        body: &SetExpr,
+    ) -> Result<Vec<(super::expr::Val, String)>, InferError> {
+        // A bare SELECT whose columns are still unknown (literals, parameters) must stay
+        // unknown until the common type is chosen.
+        if let SetExpr::Select(select) = body {
+            return self.select_values(select);
+        }
+        Ok(self
+            .set_expr(body, false)?
+            .into_iter()
+            .map(|c| {
+                (
+                    super::expr::Val::known(c.ty, c.nullable, Some(c.name.clone())),
+                    c.name,
+                )
+            })
+            .collect())
+    }
+
+    /// Common type of values; unknown-only becomes text; parameters get the type.
+    pub fn common(&mut self, vals: &[super::expr::Val], span: Span) -> Result<Ty, InferError> {
+        let inputs: Vec<Option<Ty>> = vals.iter().map(|v| self.known(v)).collect();
+        let ty = common_type(self.catalog, &inputs)
+            .map_err(|m| InferError::new(m, span))?
+            .unwrap_or(Ty::new("text"));
+        for v in vals {
+            self.settle(v, &ty);
+        }
+        Ok(ty)
+    }
+
+    fn select(&mut self, select: &Select, keep_scope: bool) -> Result<Vec<Col>, InferError> {
+        let vals = self.select_values(select)?;
+        let mut out = Vec::new();
+        for (v, name) in vals {
+            let ty = self.finalize(
+                &v,
+                select
+                    .projection
+                    .first()
+                    .map(|p| p.span())
+                    .unwrap_or(Span::empty()),
+            )?;
+            out.push(Col {
+                name,
+                ty,
+                nullable: v.nullable,
+            });
+        }
+        if !keep_scope {
+            self.last_scope = None;
+        }
+        Ok(out)
+    }
+
+    fn select_values(
+        &mut self,
+        select: &Select,
+    ) -> Result<Vec<(super::expr::Val, String)>, InferError> {
+        let scope = self.from_clause(&select.from)?;
+        self.scopes.push(scope);
+        let result = self.select_in_scope(select);
+        let scope = self.scopes.pop();
+        self.last_scope = scope;
+        result
+    }
+
+    fn select_in_scope(
+        &mut self,
+        select: &Select,
+    ) -> Result<Vec<(super::expr::Val, String)>, InferError> {
+        if let Some(selection) = &select.selection {
+            let v = self.expr(selection)?;
+            self.settle(&v, &Ty::new("bool"));
+        }
+        if let GroupByExpr::Expressions(exprs, _) = &select.group_by {
+            for e in exprs {
+                if !matches!(e, Expr::Value(_)) {
+                    let _ = self.expr(e);
+                }
+            }
+        }
+        if let Some(having) = &select.having {
+            let v = self.expr(having)?;
+            self.settle(&v, &Ty::new("bool"));
+        }
+        let mut out = Vec::new();
+        for item in &select.projection {
+            match item {
+                SelectItem::UnnamedExpr(e) => {
+                    let v = self.expr(e)?;
+                    let name = v.name.clone().unwrap_or_else(|| "?column?".into());
+                    out.push((v, name));
+                }
+                SelectItem::ExprWithAlias { expr, alias } => {
+                    let v = self.expr(expr)?;
+                    out.push((v, ident(alias)));
+                }
+                SelectItem::Wildcard(_) => {
+                    let scope = self.scopes.last().cloned().unwrap_or_default();
+                    if scope.entries.is_empty() {
+                        return Err(InferError::new(
+                            "SELECT * with no tables specified is not valid",
+                            item.span(),
+                        ));
+                    }
+                    for c in scope.star {
+                        out.push((
+                            super::expr::Val::known(c.ty, c.nullable, Some(c.name.clone())),
+                            c.name,
+                        ));
+                    }
+                }
+                SelectItem::QualifiedWildcard(kind, _) => {
+                    let name = match kind {
+                        SelectItemQualifiedWildcardKind::ObjectName(n) => n.clone(),
+                        SelectItemQualifiedWildcardKind::Expr(e) => {
+                            return Err(InferError::new(
+                                "unsupported qualified wildcard",
+                                e.span(),
+                            ));
+                        }
+                    };
+                    let entry = self.find_entry(&name).ok_or_else(|| {
+                        InferError::new(
+                            format!("missing FROM-clause entry for table `{name}`"),
+                            name.span(),
+                        )
+                    })?;
+                    for c in entry.cols {
+                        out.push((
+                            super::expr::Val::known(c.ty, c.nullable, Some(c.name.clone())),
+                            c.name,
+                        ));
+                    }
+                }
+                other => return Err(InferError::new("unsupported select item", other.span())),
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn find_entry(&self, name: &ObjectName) -> Option<Entry> {
+        let (schema, table) = object_name(name);
+        let qualified = name.0.len() > 1;
+        for scope in self.scopes.iter().rev() {
+            for entry in scope.entries.iter().rev() {
+                if entry.qualifier.as_deref() == Some(table.as_str())
+                    && (!qualified || entry.schema.as_deref() == Some(schema.as_str()))
+                {
+                    return Some(entry.clone());
+                }
+            }
+        }
+        None
+    }
+
+    pub fn from_clause(&mut self, from: &[TableWithJoins]) -> Result<Scope, InferError> {
+        let mut scope = Scope::default();
+        for item in from {
+            let s = self.table_with_joins(item, &scope)?;
+            scope.entries.extend(s.entries);
+            scope.star.extend(s.star);
+        }
+        Ok(scope)
+    }
+
+    fn table_with_joins(
+        &mut self,
+        twj: &TableWithJoins,
+        outer: &Scope,
+    ) -> Result<Scope, InferError> {
+        let mut left = self.table_factor(&twj.relation, outer)?;
+        for join in &twj.joins {
+            left = self.join(left, join, outer)?;
+        }
+        Ok(left)
+    }
+
+    fn join(&mut self, left: Scope, join: &Join, outer: &Scope) -> Result<Scope, InferError> {
+        // LATERAL items see the left side.
+        let mut visible = outer.clone();
+        visible.entries.extend(left.entries.clone());
+        let right = self.table_factor(&join.relation, &visible)?;
+        let (constraint, left_nullable, right_nullable) = match &join.join_operator {
+            JoinOperator::Join(c) | JoinOperator::Inner(c) => (Some(c), false, false),
+            JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (Some(c), false, true),
+            JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (Some(c), true, false),
+            JoinOperator::FullOuter(c) => (Some(c), true, true),
+            JoinOperator::CrossJoin(c) => (Some(c), false, false),
+            _ => (None, false, false),
+        };
+        let mut left = left;
+        let mut right = right;
+        let mark = |s: &mut Scope| {
+            for e in &mut s.entries {
+                for c in &mut e.cols {
+                    c.nullable = true;
+                }
+            }
+            for c in &mut s.star {
+                c.nullable = true;
+            }
+        };
+        // Names used by USING / NATURAL.
+        let using: Vec<String> = match constraint {
+            Some(JoinConstraint::Using(names)) => names.iter().map(|n| object_name(n).1).collect(),
+            Some(JoinConstraint::Natural) => left
+                .star
+                .iter()
+                .filter(|c| right.star.iter().any(|r| r.name == c.name))
+                .map(|c| c.name.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut merged = Vec::new();
+        for name in &using {
+            let l = left.star.iter().find(|c| c.name == *name).cloned();
+            let r = right.star.iter().find(|c| c.name == *name).cloned();
+            let (Some(l), Some(r)) = (l, r) else {
+                return Err(InferError::new(
+                    format!(
+                        "column `{name}` specified in USING clause does not exist in both tables"
+                    ),
+                    join.relation.span(),
+                ));
+            };
+            let ty = common_type(self.catalog, &[Some(l.ty.clone()), Some(r.ty.clone())])
+                .map_err(|m| InferError::new(m, join.relation.span()))?
+                .unwrap_or(l.ty.clone());
+            let nullable = if left_nullable && right_nullable {
+                l.nullable && r.nullable
+            } else if right_nullable {
+                l.nullable
+            } else if left_nullable {
+                r.nullable
+            } else {
+                l.nullable && r.nullable
+            };
+            merged.push(Col {
+                name: name.clone(),
+                ty,
+                nullable,
+            });
+        }
+        if left_nullable {
+            mark(&mut left);
+        }
+        if right_nullable {
+            mark(&mut right);
+        }
+        for side in [&mut left, &mut right] {
+            for e in &mut side.entries {
+                for (i, c) in e.cols.iter().enumerate() {
+                    if using.contains(&c.name) {
+                        e.hidden[i] = true;
+                    }
+                }
+            }
+            side.star.retain(|c| !using.contains(&c.name));
+        }
+        let mut scope = Scope::default();
+        if !merged.is_empty() {
+            scope.entries.push(Entry {
+                qualifier: None,
+                schema: None,
+                cols: merged.clone(),
+                hidden: vec![false; merged.len()],
+            });
+        }
+        scope.entries.extend(left.entries);
+        scope.entries.extend(right.entries);
+        scope.star = merged;
+        scope.star.extend(left.star);
+        scope.star.extend(right.star);
+        if let Some(JoinConstraint::On(on)) = constraint {
+            let mut full = outer.clone();
+            full.entries.extend(scope.entries.clone());
+            self.scopes.push(full);
+            let result = self.expr(on);
+            self.scopes.pop();
+            let v = result?;
+            self.settle(&v, &Ty::new("bool"));
+        }
+        Ok(scope)
+    }
+
+    fn entry_scope(entry: Entry) -> Scope {
+        Scope {
+            star: entry.cols.clone(),
+            entries: vec![entry],
+        }
+    }
+
+    pub fn relation_entry(
+        &mut self,
+        name: &str,
+        schema: Option<&str>,
+        alias: Option<&TableAlias>,
+        span: Span,
+    ) -> Result<Entry, InferError> {
+        let (cols, schema_name) = if let Some((_, cols)) = self
+            .ctes
+            .iter()
+            .rev()
+            .find(|(n, _)| schema.is_none() && n == name)
+        {
+            (cols.clone(), None)
+        } else if let Some(r) = self.catalog.relation(schema, name) {
+            (
+                r.columns
+                    .iter()
+                    .map(|c| Col {
+                        name: c.name.clone(),
+                        ty: c.ty.clone(),
+                        nullable: !c.not_null,
+                    })
+                    .collect(),
+                Some(r.schema.clone()),
+            )
+        } else if let Some(cols) = super::functions::system_relation(name) {
+            (cols, Some("pg_catalog".into()))
+        } else {
+            return Err(
+                InferError::new(format!("relation `{name}` does not exist"), span)
+                    .help("check the table name against the migrations"),
+            );
+        };
+        let mut entry = Entry {
+            qualifier: Some(name.to_string()),
+            schema: schema_name.or(schema.map(str::to_string)),
+            hidden: vec![false; cols.len()],
+            cols,
+        };
+        if let Some(alias) = alias {
+            entry.qualifier = Some(ident(&alias.name));
+            entry.schema = None;
+            for (c, a) in entry.cols.iter_mut().zip(&alias.columns) {
+                c.name = ident(&a.name);
+            }
+        }
+        Ok(entry)
+    }
+
+    fn table_factor(&mut self, factor: &TableFactor, outer: &Scope) -> Result<Scope, InferError> {
+        match factor {
+            TableFactor::Table {
+                name,
+                alias,
+                args: Some(args),
+                with_ordinality,
+                ..
+            } => {
+                let function = sqlparser::ast::Function {
+                    name: name.clone(),
+                    uses_odbc_syntax: false,
+                    parameters: sqlparser::ast::FunctionArguments::None,
+                    args: sqlparser::ast::FunctionArguments::List(
+                        sqlparser::ast::FunctionArgumentList {
+                            duplicate_treatment: None,
+                            args: args.args.clone(),
+                            clauses: Vec::new(),
+                        },
+                    ),
+                    filter: None,
+                    null_treatment: None,
+                    over: None,
+                    within_group: Vec::new(),
+                };
+                self.scopes.push(outer.clone());
+                let result = self.function_table(&function, alias.as_ref(), *with_ordinality);
+                self.scopes.pop();
+                Ok(Self::entry_scope(result?))
+            }
+            TableFactor::Table { name, alias, .. } => {
+                let (schema, table) = object_name(name);
+                let schema = (name.0.len() > 1).then_some(schema);
+                Ok(Self::entry_scope(self.relation_entry(
+                    &table,
+                    schema.as_deref(),
+                    alias.as_ref(),
+                    name.span(),
+                )?))
+            }
+            TableFactor::Derived {
+                lateral,
+                subquery,
+                alias,
+                ..
+            } => {
+                let Some(alias) = alias else {
+                    return Err(InferError::new(
+                        "subquery in FROM must have an alias",
+                        factor.span(),
+                    )
+                    .help("add an alias: `(SELECT …) AS sub`"));
+                };
+                if *lateral {
+                    self.scopes.push(outer.clone());
+                }
+                let result = self.query(subquery);
+                if *lateral {
+                    self.scopes.pop();
+                }
+                let cols = rename(result?, alias);
+                Ok(Self::entry_scope(Entry {
+                    qualifier: Some(ident(&alias.name)),
+                    schema: None,
+                    hidden: vec![false; cols.len()],
+                    cols,
+                }))
+            }
+            TableFactor::Function {
+                name, args, alias, ..
+            } => {
+                let function = sqlparser::ast::Function {
+                    name: name.clone(),
+                    uses_odbc_syntax: false,
+                    parameters: sqlparser::ast::FunctionArguments::None,
+                    args: sqlparser::ast::FunctionArguments::List(
+                        sqlparser::ast::FunctionArgumentList {
+                            duplicate_treatment: None,
+                            args: args.clone(),
+                            clauses: Vec::new(),
+                        },
+                    ),
+                    filter: None,
+                    null_treatment: None,
+                    over: None,
+                    within_group: Vec::new(),
+                };
+                self.scopes.push(outer.clone());
+                let result = self.function_table(&function, alias.as_ref(), false);
+                self.scopes.pop();
+                Ok(Self::entry_scope(result?))
+            }
+            TableFactor::TableFunction { expr, alias } => {
+                self.scopes.push(outer.clone());
+                let result = match expr {
+                    Expr::Function(f) => self.function_table(f, alias.as_ref(), false),
+                    other => Err(InferError::new("unsupported table function", other.span())),
+                };
+                self.scopes.pop();
+                Ok(Self::entry_scope(result?))
+            }
+            TableFactor::UNNEST {
+                alias,
+                array_exprs,
+                with_ordinality,
+                ..
+            } => {
+                self.scopes.push(outer.clone());
+                let mut cols = Vec::new();
+                let mut failure = None;
+                for e in array_exprs {
+                    match self.expr(e) {
+                        Ok(v) => match self.known(&v) {
+                            Some(t) if t.array => cols.push(Col {
+                                name: "unnest".into(),
+                                ty: t.element(),
+                                nullable: true,
+                            }),
+                            _ => {
+                                failure = Some(
+                                    InferError::new(
+                                        "could not determine the array type given to unnest",
+                                        e.span(),
+                                    )
+                                    .help("add a cast like `:ids::int4[]`"),
+                                );
+                            }
+                        },
+                        Err(err) => failure = Some(err),
+                    }
+                }
+                self.scopes.pop();
+                if let Some(f) = failure {
+                    return Err(f);
+                }
+                if *with_ordinality {
+                    cols.push(Col {
+                        name: "ordinality".into(),
+                        ty: Ty::new("int8"),
+                        nullable: false,
+                    });
+                }
+                let mut qualifier = Some("unnest".to_string());
+                if let Some(alias) = alias {
+                    qualifier = Some(ident(&alias.name));
+                    if cols.len() == 1 + usize::from(*with_ordinality) && alias.columns.is_empty() {
+                        cols[0].name = ident(&alias.name);
+                    }
+                    for (c, a) in cols.iter_mut().zip(&alias.columns) {
+                        c.name = ident(&a.name);
+                    }
+                }
+                Ok(Self::entry_scope(Entry {
+                    qualifier,
+                    schema: None,
+                    hidden: vec![false; cols.len()],
+                    cols,
+                }))
+            }
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias,
+            } => {
+                let mut scope = self.table_with_joins(table_with_joins, outer)?;
+                if let Some(alias) = alias {
+                    let mut cols = scope.star.clone();
+                    for (c, a) in cols.iter_mut().zip(&alias.columns) {
+                        c.name = ident(&a.name);
+                    }
+                    scope = Self::entry_scope(Entry {
+                        qualifier: Some(ident(&alias.name)),
+                        schema: None,
+                        hidden: vec![false; cols.len()],
+                        cols,
+                    });
+                }
+                Ok(scope)
+            }
+            other => Err(InferError::new("unsupported FROM item", other.span())),
+        }
+    }
+
+    fn function_table(
+        &mut self,
+        function: &sqlparser::ast::Function,
+        alias: Option<&TableAlias>,
+        with_ordinality: bool,
+    ) -> Result<Entry, InferError> {
+        let (_, fname) = object_name(&function.name);
+        let (v, record_cols) = self.function_call(function, true)?;
+        let mut cols = match record_cols {
+            Some(cols) => cols,
+            None => {
+                let ty = self.finalize(&v, function.name.span())?;
+                if let Some(composite) = self.composite_columns(&ty) {
+                    composite
+                } else {
+                    vec![Col {
+                        name: fname.clone(),
+                        ty,
+                        nullable: v.nullable,
+                    }]
+                }
+            }
+        };
+        if with_ordinality {
+            cols.push(Col {
+                name: "ordinality".into(),
+                ty: Ty::new("int8"),
+                nullable: false,
+            });
+        }
+        let mut qualifier = Some(fname);
+        if let Some(alias) = alias {
+            qualifier = Some(ident(&alias.name));
+            if cols.len() == 1 + usize::from(with_ordinality) && alias.columns.is_empty() {
+                cols[0].name = ident(&alias.name);
+            }
+            for (c, a) in cols.iter_mut().zip(&alias.columns) {
+                c.name = ident(&a.name);
+                if let Some(dt) = &a.data_type
+                    && let Ok((t, _)) = crate::catalog::resolve_type(self.catalog, dt)
+                {
+                    c.ty = t;
+                }
+            }
+        }
+        Ok(Entry {
+            qualifier,
+            schema: None,
+            hidden: vec![false; cols.len()],
+            cols,
+        })
+    }
+
+    /// Columns of a composite (table row or CREATE TYPE … AS) type.
+    pub fn composite_columns(&self, ty: &Ty) -> Option<Vec<Col>> {
+        if ty.array {
+            return None;
+        }
+        if let Some(crate::catalog::UserType {
+            def: crate::catalog::UserTypeDef::Composite(cols),
+            ..
+        }) = self.catalog.user_type(None, &ty.name)
+        {
+            return Some(
+                cols.iter()
+                    .map(|c| Col {
+                        name: c.name.clone(),
+                        ty: c.ty.clone(),
+                        nullable: true,
+                    })
+                    .collect(),
+            );
+        }
+        self.catalog.relation(None, &ty.name).map(|r| {
+            r.columns
+                .iter()
+                .map(|c| Col {
+                    name: c.name.clone(),
+                    ty: c.ty.clone(),
+                    nullable: true,
+                })
+                .collect()
+        })
+    }
+
+    /// INSERT/UPDATE/DELETE: RETURNING columns and whether there is a RETURNING.
+    pub fn dml(&mut self, statement: &Statement) -> Result<(Vec<Col>, bool), InferError> {
+        match statement {
+            Statement::Insert(insert) => {
+                let TableObject::TableName(name) = &insert.table else {
+                    return Err(InferError::new(
+                        "unsupported INSERT target",
+                        insert.table.span(),
+                    ));
+                };
+                let (schema, table) = object_name(name);
+                let schema = (name.0.len() > 1).then_some(schema);
+                let alias = insert.table_alias.as_ref().map(|a| TableAlias {
+                    explicit: true,
+                    name: a.alias.clone(),
+                    columns: Vec::new(),
+                    at: None,
+                });
+                let entry =
+                    self.relation_entry(&table, schema.as_deref(), alias.as_ref(), name.span())?;
+                let not_null: Vec<bool> = self
+                    .catalog
+                    .relation(schema.as_deref(), &table)
+                    .map(|r| r.columns.iter().map(|c| c.not_null).collect())
+                    .unwrap_or_default();
+                let mut targets = Vec::new();
+                if insert.columns.is_empty() {
+                    targets = (0..entry.cols.len()).collect();
+                } else {
+                    for c in &insert.columns {
+                        let n = object_name(c).1;
+                        let i = entry.cols.iter().position(|x| x.name == n).ok_or_else(|| {
+                            InferError::new(
+                                format!("column `{n}` of relation `{table}` does not exist"),
+                                c.span(),
+                            )
+                        })?;
+                        targets.push(i);
+                    }
+                }
+                if let Some(source) = &insert.source {
+                    self.insert_source(source, &entry, &targets, &not_null)?;
+                }
+                let mut scope = Self::entry_scope(entry.clone());
+                if let Some(OnInsert::OnConflict(on_conflict)) = &insert.on
+                    && let OnConflictAction::DoUpdate(update) = &on_conflict.action
+                {
+                    let mut excluded = entry.clone();
+                    excluded.qualifier = Some("excluded".into());
+                    scope.entries.push(excluded);
+                    self.scopes.push(scope.clone());
+                    let result = self
+                        .assignments(&update.assignments, &entry, &not_null)
+                        .and_then(|_| {
+                            if let Some(selection) = &update.selection {
+                                let v = self.expr(selection)?;
+                                self.settle(&v, &Ty::new("bool"));
+                            }
+                            Ok(())
+                        });
+                    self.scopes.pop();
+                    result?;
+                    scope.entries.pop();
+                }
+                self.returning(insert.returning.as_deref(), scope)
+            }
+            Statement::Update(update) => {
+                let target = self.table_with_joins(&update.table, &Scope::default())?;
+                let entry = target.entries[0].clone();
+                let (schema, table) = match &update.table.relation {
+                    TableFactor::Table { name, .. } => {
+                        let (s, t) = object_name(name);
+                        ((name.0.len() > 1).then_some(s), t)
+                    }
+                    _ => (None, String::new()),
+                };
+                let not_null: Vec<bool> = self
+                    .catalog
+                    .relation(schema.as_deref(), &table)
+                    .map(|r| r.columns.iter().map(|c| c.not_null).collect())
+                    .unwrap_or_default();
+                let mut scope = target.clone();
+                if let Some(
+                    UpdateTableFromKind::BeforeSet(from) | UpdateTableFromKind::AfterSet(from),
+                ) = &update.from
+                {
+                    let extra = self.from_clause(from)?;
+                    scope.entries.extend(extra.entries);
+                    scope.star.extend(extra.star);
+                }
+                self.scopes.push(scope.clone());
+                let result = self
+                    .assignments(&update.assignments, &entry, &not_null)
+                    .and_then(|_| {
+                        if let Some(selection) = &update.selection {
+                            let v = self.expr(selection)?;
+                            self.settle(&v, &Ty::new("bool"));
+                        }
+                        Ok(())
+                    });
+                self.scopes.pop();
+                result?;
+                self.returning(update.returning.as_deref(), scope)
+            }
+            Statement::Delete(delete) => {
+                let tables = match &delete.from {
+                    FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
+                };
+                let mut scope = self.from_clause(tables)?;
+                if let Some(using) = &delete.using {
+                    let extra = self.from_clause(using)?;
+                    scope.entries.extend(extra.entries);
+                    scope.star.extend(extra.star);
+                }
+                if let Some(selection) = &delete.selection {
+                    self.scopes.push(scope.clone());
+                    let result = self.expr(selection);
+                    self.scopes.pop();
+                    let v = result?;
+                    self.settle(&v, &Ty::new("bool"));
+                }
+                self.returning(delete.returning.as_deref(), scope)
+            }
+            other => Err(InferError::new("unsupported statement", other.span())),
+        }
+    }
+
+    fn insert_source(
+        &mut self,
+        source: &Query,
+        entry: &Entry,
+        targets: &[usize],
+        not_null: &[bool],
+    ) -> Result<(), InferError> {
+        if let SetExpr::Values(values) = &*source.body {
+            for row in &values.rows {
+                if row.len() > targets.len() {
+                    return Err(InferError::new(
+                        "INSERT has more expressions than target columns",
+                        row[targets.len()].span(),
+                    ));
+                }
+                for (e, &t) in row.iter().zip(targets) {
+                    if matches!(e, Expr::Identifier(i) if i.value.eq_ignore_ascii_case("default") && i.quote_style.is_none())
+                    {
+                        continue;
+                    }
+                    let v = self.expr(e)?;
+                    self.assign(
+                        &v,
+                        &entry.cols[t].ty,
+                        !not_null.get(t).copied().unwrap_or(false),
+                    );
+                }
+            }
+            return Ok(());
+        }
+        let cols = self.query(source)?;
+        let _ = cols;
+        Ok(())
+    }
+
+    fn assign(&mut self, v: &super::expr::Val, ty: &Ty, nullable_target: bool) {
+        if let super::expr::T::Param(i) = v.t {
+            if self.params[i].is_none() {
+                self.param_nullable[i] = nullable_target;
+            }
+        }
+        self.settle(v, ty);
+    }
+
+    fn assignments(
+        &mut self,
+        assignments: &[sqlparser::ast::Assignment],
+        entry: &Entry,
+        not_null: &[bool],
+    ) -> Result<(), InferError> {
+        for a in assignments {
+            let names: Vec<&ObjectName> = match &a.target {
+                AssignmentTarget::ColumnName(n) => vec![n],
+                AssignmentTarget::Tuple(ns) => ns.iter().collect(),
+            };
+            let v = self.expr(&a.value)?;
+            if names.len() == 1 {
+                let n = names[0].0.last().map(|p| p.to_string()).unwrap_or_default();
+                let n = n.trim_matches('"').to_string();
+                let n = if names[0].to_string().contains('"') {
+                    n
+                } else {
+                    n.to_lowercase()
+                };
+                let i = entry.cols.iter().position(|c| c.name == n).ok_or_else(|| {
+                    InferError::new(format!("column `{n}` does not exist"), names[0].span())
+                })?;
+                self.assign(
+                    &v,
+                    &entry.cols[i].ty,
+                    !not_null.get(i).copied().unwrap_or(false),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn returning(
+        &mut self,
+        returning: Option<&[SelectItem]>,
+        scope: Scope,
+    ) -> Result<(Vec<Col>, bool), InferError> {
+        let Some(items) = returning else {
+            return Ok((Vec::new(), false));
+        };
+        let select = Select {
+            select_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+            optimizer_hints: Vec::new(),
+            distinct: None,
+            select_modifiers: None,
+            top: None,
+            top_before_distinct: false,
+            projection: items.to_vec(),
+            exclude: None,
+            into: None,
+            from: Vec::new(),
+            lateral_views: Vec::new(),
+            prewhere: None,
+            selection: None,
+            connect_by: Vec::new(),
+            group_by: GroupByExpr::Expressions(Vec::new(), Vec::new()),
+            cluster_by: Vec::new(),
+            distribute_by: Vec::new(),
+            sort_by: Vec::new(),
+            having: None,
+            named_window: Vec::new(),
+            qualify: None,
+            window_before_qualify: false,
+            value_table_mode: None,
+            flavor: sqlparser::ast::SelectFlavor::Standard,
+        };
+        self.scopes.push(scope);
+        let result = self.select_in_scope(&select);
+        self.scopes.pop();
+        let mut out = Vec::new();
+        for (v, name) in result? {
+            let ty = self.finalize(&v, Span::empty())?;
+            out.push(Col {
+                name,
+                ty,
+                nullable: v.nullable,
+            });
+        }
+        Ok((out, true))
+    }
+}
+
+fn rename(mut cols: Vec<Col>, alias: &TableAlias) -> Vec<Col> {
+    for (c, a) in cols.iter_mut().zip(&alias.columns) {
+        c.name = ident(&a.name);
+    }
+    cols
+}
