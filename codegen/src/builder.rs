@@ -141,6 +141,9 @@ pub fn analyze(sql_dir: &Path) -> Analysis {
         .collect();
     let (queries, query_diagnostics) = describe::analyze(&up_scripts, &tree.queries);
     diagnostics.extend(query_diagnostics);
+    // What describe accepts but Rust code cannot express (duplicate column names, types
+    // without a Rust mapping) is a build error too.
+    diagnostics.extend(emit::queries::check_emittable(&queries));
     Analysis {
         migrations,
         queries,

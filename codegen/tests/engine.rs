@@ -3,9 +3,9 @@
 use std::path::Path;
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    // Relative to the package root (the test's working folder), so paths in snapshots do
+    // not depend on where the repository is checked out.
+    Path::new("tests/fixtures").join(name)
 }
 
 #[test]
