@@ -176,6 +176,14 @@ impl Config {
         }
     }
 
+    /// The same server and credentials, another database (e.g. `postgres` for CREATE DATABASE).
+    pub fn with_database(&self, database: &str) -> Config {
+        let mut config = self.clone();
+        config.pg.dbname(database);
+        config.database_url = replace_url_database(&self.database_url, database);
+        config
+    }
+
     /// The database name (default: the user name, as libpq does).
     pub fn database(&self) -> &str {
         self.pg
@@ -265,6 +273,23 @@ fn take_ssl_params(variable: &str, url: &str) -> Result<(String, SslMode, Option
         format!("{base}?{}", kept.join("&"))
     };
     Ok((url, ssl_mode, root_cert))
+}
+
+/// `url` with its path (the database) replaced by `database`.
+pub(crate) fn replace_url_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{database}?{q}"),
+        None => format!("{base}/{database}"),
+    }
 }
 
 fn percent_decode(value: &str) -> String {

@@ -324,7 +324,9 @@ async fn apply_one(
     } else {
         AsyncTransaction::execute(client, [migration.up.sql, insert.as_str()].into_iter())
             .await
-            .map_err(|e| migration_failed(migration, migration.up.sql, e, Some(migration.up.sql)))?;
+            .map_err(|e| {
+                migration_failed(migration, migration.up.sql, e, Some(migration.up.sql))
+            })?;
     }
     Ok(())
 }

@@ -31,7 +31,11 @@ pub async fn plan_revert(
     let mut plan = Vec::new();
     for version in chosen {
         let Some(migration) = migrations.iter().find(|m| m.version == version) else {
-            let name = history.iter().find(|r| r.version == version).map(|r| r.name.clone()).unwrap_or_default();
+            let name = history
+                .iter()
+                .find(|r| r.version == version)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
             return Err(Error::MigrationMissing { version, name });
         };
         if migration.down.is_none() {
@@ -69,28 +73,36 @@ async fn revert_locked(
     let plan = plan_revert(client, migrations, target).await?;
     let mut reverted = Vec::new();
     for migration in plan {
-        let down = migration.down.expect("plan_revert only keeps migrations with a down script");
+        let down = migration
+            .down
+            .expect("plan_revert only keeps migrations with a down script");
         let started = Instant::now();
-        let delete = format!("DELETE FROM {HISTORY_TABLE} WHERE version = {}", migration.version);
+        let delete = format!(
+            "DELETE FROM {HISTORY_TABLE} WHERE version = {}",
+            migration.version
+        );
         if down.no_transaction {
             for statement in down.statements {
-                client
-                    .batch_execute(statement)
-                    .await
-                    .map_err(|e| crate::migrate::migration_failed(migration, down.sql, e, Some(statement)))?;
+                client.batch_execute(statement).await.map_err(|e| {
+                    crate::migrate::migration_failed(migration, down.sql, e, Some(statement))
+                })?;
             }
             client.batch_execute(&delete).await?;
         } else {
             let transaction = client.transaction().await?;
-            transaction
-                .batch_execute(down.sql)
-                .await
-                .map_err(|e| crate::migrate::migration_failed(migration, down.sql, e, Some(down.sql)))?;
+            transaction.batch_execute(down.sql).await.map_err(|e| {
+                crate::migrate::migration_failed(migration, down.sql, e, Some(down.sql))
+            })?;
             transaction.batch_execute(&delete).await?;
             transaction.commit().await?;
         }
         let duration = started.elapsed();
-        tracing::info!(version = migration.version, name = migration.name, ?duration, "reverted migration");
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            ?duration,
+            "reverted migration"
+        );
         reverted.push(AppliedMigration {
             version: migration.version,
             name: migration.name.to_string(),
@@ -111,7 +123,9 @@ pub async fn baseline(
     if !migrations.iter().any(|m| m.version == version) {
         return Err(Error::config(
             "baseline version",
-            format!("this build has no migration V{version}; pick one listed by `pgbake migrate status`"),
+            format!(
+                "this build has no migration V{version}; pick one listed by `pgbake migrate status`"
+            ),
         ));
     }
     crate::migrate::lock(client, lock_timeout).await?;

@@ -1,7 +1,7 @@
 //! Where a database stands against the embedded migrations: applied, pending, and problems.
 
-use crate::migrate::{EmbeddedMigration, HistoryRow, read_history};
 use crate::Error;
+use crate::migrate::{EmbeddedMigration, HistoryRow, read_history};
 
 /// One line of `pgbake migrate status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,9 +56,13 @@ pub fn compare(history: &[HistoryRow], migrations: &[EmbeddedMigration]) -> Vec<
     for migration in migrations {
         let applied = history.iter().find(|r| r.version == migration.version);
         let problem = match applied {
-            Some(row) if row.checksum != migration.checksum() || row.name != migration.name => Some(Problem::Edited),
+            Some(row) if row.checksum != migration.checksum() || row.name != migration.name => {
+                Some(Problem::Edited)
+            }
             Some(_) => None,
-            None if newest_applied.is_some_and(|newest| migration.version < newest) => Some(Problem::OutOfOrder),
+            None if newest_applied.is_some_and(|newest| migration.version < newest) => {
+                Some(Problem::OutOfOrder)
+            }
             None => None,
         };
         rows.push(MigrationStatus {

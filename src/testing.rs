@@ -126,19 +126,7 @@ pub async fn connect(url: &str) -> Result<tokio_postgres::Client, Error> {
 
 /// `url` with its database replaced by `database`.
 pub fn replace_database(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let after_scheme = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[after_scheme..].find('/') {
-        Some(slash) => &base[..after_scheme + slash],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{database}?{q}"),
-        None => format!("{base}/{database}"),
-    }
+    crate::config::replace_url_database(url, database)
 }
 
 /// Creates (or, on a shared server, reuses) a database holding `migrations`, to clone tests from.

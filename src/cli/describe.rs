@@ -24,5 +24,9 @@ pub fn run(args: DescribeArgs) -> anyhow::Result<ExitCode> {
     let Format::Json = args.format;
     let described = pgbake_codegen::describe::describe(&args.sql);
     println!("{}", serde_json::to_string_pretty(&described.json)?);
-    Ok(if described.has_errors { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if described.has_errors {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -92,7 +92,10 @@ struct BaselineArgs {
     version: i64,
 }
 
-pub async fn run(command: MigrateCommand, migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    command: MigrateCommand,
+    migrations: &'static [EmbeddedMigration],
+) -> anyhow::Result<ExitCode> {
     match command.command {
         None => apply(command.apply, migrations).await,
         Some(MigrateSubcommand::Status(args)) => status(args, migrations).await,
@@ -102,7 +105,10 @@ pub async fn run(command: MigrateCommand, migrations: &'static [EmbeddedMigratio
     }
 }
 
-async fn apply(args: ApplyArgs, migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+async fn apply(
+    args: ApplyArgs,
+    migrations: &'static [EmbeddedMigration],
+) -> anyhow::Result<ExitCode> {
     let config = super::database::migration_config().await?;
     let mut client = crate::connect_direct(&config).await?;
     let migrator = Migrator::new(migrations)
@@ -115,10 +121,21 @@ async fn apply(args: ApplyArgs, migrations: &'static [EmbeddedMigration]) -> any
             println!("{}: nothing to apply (dry run)", config.display_target());
         }
         for migration in &plan {
-            let marker = if migration.up.no_transaction { " (no transaction)" } else { "" };
-            println!("-- would apply {}{marker}\n{}\n", migration.label(), migration.up.sql.trim_end());
+            let marker = if migration.up.no_transaction {
+                " (no transaction)"
+            } else {
+                ""
+            };
+            println!(
+                "-- would apply {}{marker}\n{}\n",
+                migration.label(),
+                migration.up.sql.trim_end()
+            );
         }
-        println!("dry run: {} migration(s) pending; nothing was changed", plan.len());
+        println!(
+            "dry run: {} migration(s) pending; nothing was changed",
+            plan.len()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let report = migrator.run_on(&mut client).await?;
@@ -132,7 +149,10 @@ async fn apply(args: ApplyArgs, migrations: &'static [EmbeddedMigration]) -> any
     }
     let total = report.already_applied + report.applied.len();
     if report.applied.is_empty() {
-        println!("{} is up to date ({total} migrations applied)", config.display_target());
+        println!(
+            "{} is up to date ({total} migrations applied)",
+            config.display_target()
+        );
     } else {
         println!(
             "{}: {} migration(s) applied, {total} in total",
@@ -143,7 +163,10 @@ async fn apply(args: ApplyArgs, migrations: &'static [EmbeddedMigration]) -> any
     Ok(ExitCode::SUCCESS)
 }
 
-async fn status(args: StatusArgs, migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+async fn status(
+    args: StatusArgs,
+    migrations: &'static [EmbeddedMigration],
+) -> anyhow::Result<ExitCode> {
     let config = super::database::migration_config().await?;
     let client = crate::connect_direct(&config).await?;
     let rows = crate::migration_status(&client, migrations).await?;
@@ -162,17 +185,34 @@ async fn status(args: StatusArgs, migrations: &'static [EmbeddedMigration]) -> a
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "migrations": json, "problems": problems }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "migrations": json, "problems": problems })
+            )?
+        );
     } else {
         let name_width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
-        let version_width = rows.iter().map(|r| r.version.to_string().len()).max().unwrap_or(7).max(7);
-        println!("{:<version_width$}  {:<name_width$}  {:<8}  {:<27}  PROBLEM", "VERSION", "NAME", "STATE", "APPLIED AT");
+        let version_width = rows
+            .iter()
+            .map(|r| r.version.to_string().len())
+            .max()
+            .unwrap_or(7)
+            .max(7);
+        println!(
+            "{:<version_width$}  {:<name_width$}  {:<8}  {:<27}  PROBLEM",
+            "VERSION", "NAME", "STATE", "APPLIED AT"
+        );
         for r in &rows {
             println!(
                 "{:<version_width$}  {:<name_width$}  {:<8}  {:<27}  {}",
                 r.version,
                 r.name,
-                if r.applied_on.is_some() { "applied" } else { "pending" },
+                if r.applied_on.is_some() {
+                    "applied"
+                } else {
+                    "pending"
+                },
                 r.applied_on.as_deref().unwrap_or("-"),
                 r.problem.map_or("", |p| p.as_str())
             );
@@ -184,7 +224,11 @@ async fn status(args: StatusArgs, migrations: &'static [EmbeddedMigration]) -> a
             rows.len() - pending
         );
     }
-    Ok(if problems > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if problems > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
@@ -192,11 +236,19 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
         let fixed = suggest_name(&args.name);
         anyhow::bail!(
             "{error}; nothing was created{}",
-            if fixed.is_empty() { String::new() } else { format!(" (try `pgbake migrate new {fixed}`)") }
+            if fixed.is_empty() {
+                String::new()
+            } else {
+                format!(" (try `pgbake migrate new {fixed}`)")
+            }
         );
     }
-    std::fs::create_dir_all(&args.dir).with_context(|| format!("cannot create {}", args.dir.display()))?;
-    let mut version: i64 = chrono::Utc::now().format("%Y%m%d%H%M%S").to_string().parse()?;
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("cannot create {}", args.dir.display()))?;
+    let mut version: i64 = chrono::Utc::now()
+        .format("%Y%m%d%H%M%S")
+        .to_string()
+        .parse()?;
     // Two migrations created in the same second get consecutive versions.
     let taken = |version: i64| -> anyhow::Result<bool> {
         let prefix = format!("V{version}__");
@@ -207,19 +259,33 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     while taken(version)? {
         version += 1;
     }
-    let up = args.dir.join(migration_file_name(version, &args.name, Direction::Up));
-    let down = args.dir.join(migration_file_name(version, &args.name, Direction::Down));
+    let up = args
+        .dir
+        .join(migration_file_name(version, &args.name, Direction::Up));
+    let down = args
+        .dir
+        .join(migration_file_name(version, &args.name, Direction::Down));
     std::fs::write(&up, format!("-- {}: write the change here.\n", args.name))
         .with_context(|| format!("cannot write {}", up.display()))?;
-    std::fs::write(&down, format!("-- Revert {}: undo the change of {}.\n", args.name, up.file_name().unwrap_or_default().to_string_lossy()))
-        .with_context(|| format!("cannot write {}", down.display()))?;
+    std::fs::write(
+        &down,
+        format!(
+            "-- Revert {}: undo the change of {}.\n",
+            args.name,
+            up.file_name().unwrap_or_default().to_string_lossy()
+        ),
+    )
+    .with_context(|| format!("cannot write {}", down.display()))?;
     println!("created {}", up.display());
     println!("created {}", down.display());
     println!("write the SQL, then rebuild (`cargo build`) so the binary embeds it");
     Ok(ExitCode::SUCCESS)
 }
 
-async fn down(args: DownArgs, migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+async fn down(
+    args: DownArgs,
+    migrations: &'static [EmbeddedMigration],
+) -> anyhow::Result<ExitCode> {
     let target = match (args.target.to, args.target.steps) {
         (Some(version), _) => RevertTarget::To(version),
         (None, Some(steps)) => RevertTarget::Steps(steps),
@@ -240,7 +306,13 @@ async fn down(args: DownArgs, migrations: &'static [EmbeddedMigration]) -> anyho
         println!("dry run: nothing was changed");
         return Ok(ExitCode::SUCCESS);
     }
-    let reverted = crate::revert(&mut client, migrations, target, Duration::from_secs(args.lock_timeout)).await?;
+    let reverted = crate::revert(
+        &mut client,
+        migrations,
+        target,
+        Duration::from_secs(args.lock_timeout),
+    )
+    .await?;
     for migration in &reverted {
         println!(
             "reverted V{}__{} in {:.1} ms",
@@ -252,13 +324,26 @@ async fn down(args: DownArgs, migrations: &'static [EmbeddedMigration]) -> anyho
     Ok(ExitCode::SUCCESS)
 }
 
-async fn baseline(args: BaselineArgs, migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+async fn baseline(
+    args: BaselineArgs,
+    migrations: &'static [EmbeddedMigration],
+) -> anyhow::Result<ExitCode> {
     let config = super::database::migration_config().await?;
     let mut client = crate::connect_direct(&config).await?;
-    let marked = crate::baseline(&mut client, migrations, args.version, Duration::from_secs(60)).await?;
+    let marked = crate::baseline(
+        &mut client,
+        migrations,
+        args.version,
+        Duration::from_secs(60),
+    )
+    .await?;
     for migration in &marked {
         println!("marked {} as applied (not run)", migration.label());
     }
-    println!("{}: baselined at V{}", config.display_target(), args.version);
+    println!(
+        "{}: baselined at V{}",
+        config.display_target(),
+        args.version
+    );
     Ok(ExitCode::SUCCESS)
 }

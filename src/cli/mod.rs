@@ -63,7 +63,6 @@ pub fn main_with(migrations: &'static [EmbeddedMigration]) -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Describe(args) => describe::run(args),
-        Command::Dev(command) => dev::run(command),
         command => runtime().and_then(|rt| {
             rt.block_on(async move {
                 match command {
@@ -73,7 +72,8 @@ pub fn main_with(migrations: &'static [EmbeddedMigration]) -> ExitCode {
                     Command::Backup(args) => backup::backup(args).await,
                     Command::Restore(args) => backup::restore(args).await,
                     Command::Health(args) => health::run(args, migrations).await,
-                    Command::Describe(_) | Command::Dev(_) => unreachable!("handled above"),
+                    Command::Dev(command) => dev::run(command).await,
+                    Command::Describe(_) => unreachable!("handled above"),
                 }
             })
         }),
@@ -97,7 +97,9 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// Refuses destructive commands when PGBAKE_ENV=production, and without `--yes`.
 fn guard_destructive(what: &str, yes: bool) -> anyhow::Result<()> {
     if std::env::var("PGBAKE_ENV").is_ok_and(|e| e.eq_ignore_ascii_case("production")) {
-        anyhow::bail!("refusing to {what}: PGBAKE_ENV=production; this command never runs against production");
+        anyhow::bail!(
+            "refusing to {what}: PGBAKE_ENV=production; this command never runs against production"
+        );
     }
     if !yes {
         anyhow::bail!("refusing to {what} without --yes; nothing was changed");

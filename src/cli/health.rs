@@ -1,0 +1,80 @@
+//! `pgbake health`: a container health check (exit 0 only when healthy).
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+
+use crate::EmbeddedMigration;
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run(
+    args: HealthArgs,
+    migrations: &'static [EmbeddedMigration],
+) -> anyhow::Result<ExitCode> {
+    let config = super::database::app_config().await?;
+    let started = Instant::now();
+    let pool = crate::connect(&config).await?;
+    let client = crate::acquire(&pool, &config).await?;
+    let one: i32 = client.query_one("SELECT 1", &[]).await?.get(0);
+    let latency = started.elapsed();
+    let version: String = client.query_one("SHOW server_version", &[]).await?.get(0);
+    let history = crate::read_history(&client).await?;
+    drop(client);
+    let statuses = crate::compare(&history, migrations);
+    let problems: Vec<String> = statuses
+        .iter()
+        .filter_map(|s| {
+            s.problem
+                .map(|p| format!("V{}__{}: {}", s.version, s.name, p.as_str()))
+        })
+        .collect();
+    let database_head = history.iter().map(|r| r.version).max();
+    let binary_head = migrations.iter().map(|m| m.version).max();
+    let pending = statuses.iter().filter(|s| s.applied_on.is_none()).count();
+    let status = pool.status();
+    let healthy = one == 1 && problems.is_empty() && pending == 0;
+    if args.json {
+        let json = serde_json::json!({
+            "healthy": healthy,
+            "database": config.display_target(),
+            "select_1_ms": latency.as_secs_f64() * 1000.0,
+            "server_version": version,
+            "pool": { "size": status.size, "available": status.available, "max_size": status.max_size, "waiting": status.waiting },
+            "migrations": { "database_head": database_head, "binary_head": binary_head, "pending": pending, "problems": problems },
+        });
+        println!("{}", serde_json::to_string_pretty(&json)?);
+    } else {
+        println!(
+            "database:   {} (SELECT 1 in {:.1} ms)",
+            config.display_target(),
+            latency.as_secs_f64() * 1000.0
+        );
+        println!("server:     PostgreSQL {version}");
+        println!(
+            "pool:       {} open, {} idle, {} max, {} waiting",
+            status.size, status.available, status.max_size, status.waiting
+        );
+        let show = |v: Option<i64>| v.map_or("none".to_string(), |v| format!("V{v}"));
+        println!(
+            "migrations: database at {}, binary at {}, {pending} pending",
+            show(database_head),
+            show(binary_head)
+        );
+        for problem in &problems {
+            println!("problem:    {problem}");
+        }
+        println!("{}", if healthy { "healthy" } else { "UNHEALTHY" });
+    }
+    Ok(if healthy {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
