@@ -156,6 +156,17 @@ impl LocalCluster {
         check_output("pg_ctl stop", output)
     }
 
+    /// Writes `contents` to `name` in the data folder, owned by the server's user, with
+    /// `mode` permissions (a private key needs 0o600).
+    pub fn write_data_file(&self, name: &str, contents: &[u8], mode: u32) -> Result<(), Error> {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.data_dir().join(name);
+        std::fs::write(&path, contents).map_err(|e| io_error("write", &path, e))?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| io_error("chmod", &path, e))?;
+        self.hand_over(&path)
+    }
+
     /// Runs a server binary, as the `postgres` user when pgbake runs as root.
     fn run(&self, program: &str, args: &[&str]) -> Result<Output, Error> {
         let binary = self.bin_dir.join(program);

@@ -13,6 +13,7 @@ mod migrate;
 mod pool;
 mod revert;
 mod status;
+mod tls;
 
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -57,7 +57,7 @@ pub async fn connect(config: &Config) -> Result<Pool, Error> {
 pub fn build_pool(config: &Config) -> Result<Pool, Error> {
     let manager = Manager::from_config(
         config.pg.clone(),
-        tokio_postgres::NoTls,
+        crate::tls::connector(config)?,
         ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         },
@@ -180,6 +180,19 @@ pub(crate) fn connect_error(config: &Config, attempts: u32, error: tokio_postgre
             "is the server running and accepting connections at {}? For the local development server run `pgbake dev start`",
             config.display_target()
         )),
+        _ if lower.contains("notvalidforname") || lower.contains("not valid for name") => Some(format!(
+            "the server's certificate does not name the host in DATABASE_URL ({}): connect with a host name the certificate lists, or use sslmode=verify-ca",
+            config.display_target()
+        )),
+        _ if lower.contains("unknownissuer") || lower.contains("unknown issuer") || lower.contains("badsignature") => Some(
+            "the server's certificate is not signed by the CA in sslrootcert: point sslrootcert at the CA that signed it".into(),
+        ),
+        _ if lower.contains("invalid peer certificate") => Some(
+            "the server's certificate was rejected: check sslrootcert and the certificate's dates and names".into(),
+        ),
+        _ if lower.contains("server does not support tls") || lower.contains("server does not support ssl") => Some(
+            "the server does not accept TLS: turn on ssl on the server, or use sslmode=prefer or disable".into(),
+        ),
         _ if lower.contains("tls") || lower.contains("ssl") => Some(
             "TLS negotiation failed: check sslmode in DATABASE_URL and the server's ssl setting".into(),
         ),

@@ -22,6 +22,66 @@ pub struct TestServer {
     pub cluster: Option<LocalCluster>,
 }
 
+impl TestServer {
+    /// Puts `line` at the top of pg_hba.conf (once) and reloads. Only on the throwaway
+    /// cluster: `Ok(false)` when the tests run against DATABASE_URL.
+    pub async fn prepend_hba(&self, line: &str) -> Result<bool, Error> {
+        let Some(cluster) = &self.cluster else {
+            return Ok(false);
+        };
+        {
+            let _guard = CONFIG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            let path = cluster.data_dir().join("pg_hba.conf");
+            let current = std::fs::read_to_string(&path)
+                .map_err(|e| Error::LocalCluster(format!("cannot read {}: {e}", path.display())))?;
+            if !current.lines().any(|l| l == line) {
+                cluster.write_data_file(
+                    "pg_hba.conf",
+                    format!("{line}\n{current}").as_bytes(),
+                    0o600,
+                )?;
+            }
+        }
+        self.reload().await?;
+        Ok(true)
+    }
+
+    /// Turns TLS on with this certificate and key (PEM). `Ok(false)` on DATABASE_URL.
+    pub async fn enable_ssl(&self, certificate_pem: &str, key_pem: &str) -> Result<bool, Error> {
+        let Some(cluster) = &self.cluster else {
+            return Ok(false);
+        };
+        {
+            let _guard = CONFIG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            cluster.write_data_file("server.crt", certificate_pem.as_bytes(), 0o644)?;
+            cluster.write_data_file("server.key", key_pem.as_bytes(), 0o600)?;
+        }
+        let admin = connect(&self.admin_url).await?;
+        // ALTER SYSTEM refuses to run in a (multi-statement, implicit) transaction.
+        for setting in [
+            "ssl = on",
+            "ssl_cert_file = 'server.crt'",
+            "ssl_key_file = 'server.key'",
+        ] {
+            admin
+                .batch_execute(&format!("ALTER SYSTEM SET {setting}"))
+                .await?;
+        }
+        self.reload().await?;
+        Ok(true)
+    }
+
+    async fn reload(&self) -> Result<(), Error> {
+        let admin = connect(&self.admin_url).await?;
+        admin.batch_execute("SELECT pg_reload_conf()").await?;
+        // The postmaster rereads its files asynchronously.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        Ok(())
+    }
+}
+
+static CONFIG_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A database of its own for one test, with a pool.
 #[derive(Debug)]
 pub struct TestDatabase {

@@ -3,8 +3,14 @@
 
 mod cli;
 mod connect;
+mod failures;
 mod harness;
+mod lifecycle;
 mod migrate;
+mod privileges;
+mod tls;
+
+use std::process::{Command, Output};
 
 use pgbake::{EmbeddedMigration, EmbeddedScript};
 
@@ -41,4 +47,74 @@ pub async fn advisory_locks(client: &tokio_postgres::Client) -> i64 {
         .await
         .unwrap()
         .get(0)
+}
+
+/// Runs the `pgbake` binary with exactly these variables (DATABASE_URL and friends unset otherwise).
+pub fn pgbake(args: &[&str], env: &[(&str, &str)]) -> Output {
+    pgbake_in(None, args, env)
+}
+
+/// Runs the `pgbake` binary in folder `cwd`.
+pub fn pgbake_in(cwd: Option<&std::path::Path>, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pgbake"));
+    command
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("MIGRATION_DATABASE_URL")
+        .env_remove("PGBAKE_ENV")
+        .env_remove("PGBAKE_ADMIN_PASSWORD");
+    if let Some(cwd) = cwd {
+        command.current_dir(cwd);
+    }
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().unwrap()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh empty folder under the system temp folder, readable by the server's user.
+pub fn temp_dir(label: &str) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "pgbake-it-{label}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Row count and an md5 of every row, per table of the public schema: equal fingerprints
+/// mean equal data.
+pub async fn table_fingerprints(client: &tokio_postgres::Client) -> Vec<(String, i64, String)> {
+    let tables: Vec<String> = client
+        .query(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut out = Vec::new();
+    for table in tables {
+        let row = client
+            .query_one(
+                &format!(
+                    "SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {table} t"
+                ),
+                &[],
+            )
+            .await
+            .unwrap();
+        out.push((table, row.get(0), row.get(1)));
+    }
+    out
 }

@@ -1,0 +1,25 @@
+-- Least privilege: the application's role reads and writes rows but cannot create or
+-- alter tables. Migrations run as the owner (MIGRATION_DATABASE_URL); the app logs in
+-- as a role that is a member of pgbake_app (DATABASE_URL), e.g.
+--   CREATE ROLE app LOGIN PASSWORD '…' IN ROLE pgbake_app;
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgbake_app') THEN
+        CREATE ROLE pgbake_app NOLOGIN;
+    END IF;
+END
+$$;
+
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO pgbake_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO pgbake_app;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO pgbake_app;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO pgbake_app;
+
+-- The migration history is read-only for the app (`pgbake health` reads it).
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON refinery_schema_history FROM pgbake_app;
+
+-- Tables and sequences that later migrations create get the same grants.
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO pgbake_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO pgbake_app;
