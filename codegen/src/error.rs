@@ -89,13 +89,12 @@ impl Diagnostic {
                 .with_width(100);
             let mut rendered = String::new();
             if handler.render_report(&mut rendered, &report).is_ok() {
-                // The first line repeats the message; the snippet follows.
-                out.extend(
-                    rendered
-                        .lines()
-                        .skip(1)
-                        .map(|l| format!("{}\n", l.trim_end())),
-                );
+                // miette's first lines repeat the message (wrapped when long); the
+                // snippet starts at the `╭─[file:line:col]` line.
+                let snippet = rendered
+                    .lines()
+                    .skip_while(|l| !l.trim_start().starts_with('╭'));
+                out.extend(snippet.map(|l| format!("{}\n", l.trim_end())));
                 return out;
             }
         }

@@ -8,6 +8,7 @@ mod harness;
 mod lifecycle;
 mod migrate;
 mod privileges;
+mod queries;
 mod tls;
 
 use std::process::{Command, Output};
