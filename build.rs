@@ -1,9 +1,15 @@
 //! Checks `sql/` and generates the embedded migrations and typed queries into `OUT_DIR`.
+//! `PGBAKE_LINT=deny` turns migration lint warnings into build errors (for CI).
 
 fn main() {
     println!("cargo:rerun-if-changed=sql");
-    if let Err(error) = pgbake_codegen::Builder::new("sql").build() {
-        eprintln!("{error}");
-        std::process::exit(1);
+    println!("cargo:rerun-if-env-changed=PGBAKE_LINT");
+    let deny = std::env::var("PGBAKE_LINT").is_ok_and(|v| v == "deny");
+    match pgbake_codegen::Builder::new("sql").deny_lints(deny).build() {
+        Ok(report) => report.print_cargo_warnings(),
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(1);
+        }
     }
 }

@@ -11,15 +11,19 @@ use crate::{describe, emit, ir, source};
 ///
 /// ```no_run
 /// println!("cargo:rerun-if-changed=sql");
-/// if let Err(error) = pgbake_codegen::Builder::new("sql").build() {
-///     eprintln!("{error}");
-///     std::process::exit(1);
+/// match pgbake_codegen::Builder::new("sql").build() {
+///     Ok(report) => report.print_cargo_warnings(),
+///     Err(error) => {
+///         eprintln!("{error}");
+///         std::process::exit(1);
+///     }
 /// }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Builder {
     sql_dir: PathBuf,
     out_dir: Option<PathBuf>,
+    deny_lints: bool,
 }
 
 /// What a successful build found and wrote.
@@ -31,6 +35,8 @@ pub struct BuildReport {
     pub queries: Vec<ir::Query>,
     /// Generated files that changed on disk.
     pub written: Vec<PathBuf>,
+    /// Migration lint findings (warnings; errors instead with [`Builder::deny_lints`]).
+    pub lints: Vec<crate::lint::Finding>,
 }
 
 /// Everything wrong with the `sql/` folder, all found in one pass.
@@ -49,6 +55,8 @@ pub struct Analysis {
     pub queries: Vec<ir::Query>,
     /// Every problem found.
     pub diagnostics: Vec<Diagnostic>,
+    /// Migration lint findings.
+    pub lints: Vec<crate::lint::Finding>,
 }
 
 impl Builder {
@@ -57,7 +65,15 @@ impl Builder {
         Builder {
             sql_dir: sql_dir.into(),
             out_dir: None,
+            deny_lints: false,
         }
+    }
+
+    /// Turns migration lint findings into build errors (for CI). The default, `false`,
+    /// reports them as warnings in [`BuildReport::lints`].
+    pub fn deny_lints(mut self, deny: bool) -> Self {
+        self.deny_lints = deny;
+        self
     }
 
     /// Where to write `migrations.rs` and `queries.rs` (default: `$OUT_DIR`).
@@ -73,7 +89,17 @@ impl Builder {
 
     /// Checks the folder and writes the generated files; any problem fails the whole build.
     pub fn build(&self) -> Result<BuildReport, BuildError> {
-        let analysis = self.analyze();
+        let mut analysis = self.analyze();
+        if self.deny_lints {
+            let lints = std::mem::take(&mut analysis.lints);
+            analysis
+                .diagnostics
+                .extend(lints.into_iter().map(|finding| {
+                    let mut diagnostic = finding.diagnostic;
+                    diagnostic.severity = crate::error::Severity::Error;
+                    diagnostic
+                }));
+        }
         if !analysis.diagnostics.is_empty() {
             return Err(BuildError {
                 diagnostics: analysis.diagnostics,
@@ -120,6 +146,7 @@ impl Builder {
             migrations: analysis.migrations,
             queries: analysis.queries,
             written,
+            lints: analysis.lints,
         })
     }
 }
@@ -144,10 +171,21 @@ pub fn analyze(sql_dir: &Path) -> Analysis {
     // What describe accepts but Rust code cannot express (duplicate column names, types
     // without a Rust mapping) is a build error too.
     diagnostics.extend(emit::queries::check_emittable(&queries));
+    let lints = crate::lint::lint_migrations(&migrations);
     Analysis {
         migrations,
         queries,
         diagnostics,
+        lints,
+    }
+}
+
+impl BuildReport {
+    /// Prints each lint finding as a `cargo:warning` line (for build scripts).
+    pub fn print_cargo_warnings(&self) {
+        for finding in &self.lints {
+            println!("cargo:warning={}", finding.one_line());
+        }
     }
 }
 

@@ -21,6 +21,18 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The query the problem belongs to, when it belongs to one.
     pub query: Option<String>,
+    /// An error stops the build; a warning (a lint finding) does not.
+    pub severity: Severity,
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    /// Stops the build.
+    #[default]
+    Error,
+    /// Reported, does not stop the build (unless lints are denied).
+    Warning,
 }
 
 impl Diagnostic {
@@ -34,6 +46,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             query: None,
+            severity: Severity::Error,
         }
     }
 
@@ -55,12 +68,19 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             query: None,
+            severity: Severity::Error,
         }
     }
 
     /// Adds the line that tells the user what to do.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Marks this diagnostic as a warning.
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
         self
     }
 
@@ -78,8 +98,12 @@ impl Diagnostic {
     /// `file:line:col: message` followed by a miette snippet and the help line.
     pub fn render(&self) -> String {
         let (line, column) = self.line_column();
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
         let mut out = format!(
-            "{}:{}:{}: error: {}\n",
+            "{}:{}:{}: {level}: {}\n",
             self.file, line, column, self.message
         );
         if !self.source.is_empty() {

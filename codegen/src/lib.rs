@@ -13,6 +13,7 @@ pub mod emit;
 pub mod error;
 pub mod infer;
 pub mod ir;
+pub mod lint;
 pub mod migrations;
 pub mod source;
 pub mod split;

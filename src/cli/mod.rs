@@ -9,6 +9,7 @@ mod db;
 mod describe;
 mod dev;
 mod health;
+mod lint;
 mod migrate;
 mod seed;
 
@@ -49,6 +50,8 @@ enum Command {
     Dev(dev::DevCommand),
     /// Print the inferred signature of every query in a sql/ folder, without a database.
     Describe(describe::DescribeArgs),
+    /// Check migrations for operations that lock or break a live database.
+    Lint(lint::LintArgs),
 }
 
 /// Runs the command line over `migrations` and returns the process exit code.
@@ -63,6 +66,7 @@ pub fn main_with(migrations: &'static [EmbeddedMigration]) -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Describe(args) => describe::run(args),
+        Command::Lint(args) => lint::run(args),
         command => runtime().and_then(|rt| {
             rt.block_on(async move {
                 match command {
@@ -73,7 +77,7 @@ pub fn main_with(migrations: &'static [EmbeddedMigration]) -> ExitCode {
                     Command::Restore(args) => backup::restore(args).await,
                     Command::Health(args) => health::run(args, migrations).await,
                     Command::Dev(command) => dev::run(command).await,
-                    Command::Describe(_) => unreachable!("handled above"),
+                    Command::Describe(_) | Command::Lint(_) => unreachable!("handled above"),
                 }
             })
         }),

@@ -1,0 +1,226 @@
+//! Migration lint rules: each fires on the risky form, stays quiet on the safe form and on
+//! tables created in the same migration, and `-- pgbake:allow <rule>` silences it.
+
+use std::sync::Arc;
+
+use pgbake_codegen::lint::{Finding, lint_script};
+use pgbake_codegen::migrations::Script;
+
+fn lint(sql: &str) -> Vec<Finding> {
+    let no_transaction = sql.starts_with("-- pgbake:no-transaction");
+    lint_script(&Script {
+        path: "sql/migrations/V2__change.sql".into(),
+        text: Arc::from(sql),
+        no_transaction,
+        statements: Vec::new(),
+    })
+}
+
+fn rules(sql: &str) -> Vec<String> {
+    let mut rules: Vec<String> = lint(sql).into_iter().map(|f| f.rule).collect();
+    rules.sort();
+    rules.dedup();
+    rules
+}
+
+/// Prefix for statements on existing tables, so only the rule under test fires.
+const TIMEOUT: &str = "SET LOCAL lock_timeout = '5s';\n";
+
+#[test]
+fn every_rule_fires_on_the_risky_form_and_not_on_the_safe_one() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "require-concurrent-index-creation",
+            "CREATE INDEX users_email_idx ON users (email);",
+            "-- pgbake:no-transaction\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
+        ),
+        (
+            "require-concurrent-index-deletion",
+            "DROP INDEX users_email_idx;",
+            "-- pgbake:no-transaction\nDROP INDEX CONCURRENTLY users_email_idx;",
+        ),
+        (
+            "adding-required-field",
+            "ALTER TABLE users ADD COLUMN tier text NOT NULL;",
+            "ALTER TABLE users ADD COLUMN tier text NOT NULL DEFAULT 'free';",
+        ),
+        (
+            "adding-not-nullable-field",
+            "ALTER TABLE users ALTER COLUMN tier SET NOT NULL;",
+            "ALTER TABLE users ADD CONSTRAINT users_tier_not_null CHECK (tier IS NOT NULL) NOT VALID;",
+        ),
+        (
+            "changing-column-type",
+            "ALTER TABLE users ALTER COLUMN age TYPE bigint;",
+            "ALTER TABLE users ADD COLUMN age_big bigint;",
+        ),
+        (
+            "constraint-missing-not-valid",
+            "ALTER TABLE users ADD CONSTRAINT age_positive CHECK (age > 0);",
+            "ALTER TABLE users ADD CONSTRAINT age_positive CHECK (age > 0) NOT VALID;",
+        ),
+        (
+            "adding-foreign-key-constraint",
+            "ALTER TABLE users ADD CONSTRAINT users_team_fk FOREIGN KEY (team_id) REFERENCES teams (id);",
+            "ALTER TABLE users ADD CONSTRAINT users_team_fk FOREIGN KEY (team_id) REFERENCES teams (id) NOT VALID;",
+        ),
+        (
+            "ban-drop-column",
+            "ALTER TABLE users DROP COLUMN legacy;",
+            "ALTER TABLE users ADD COLUMN modern text;",
+        ),
+        (
+            "ban-drop-table",
+            "DROP TABLE legacy_users;",
+            "COMMENT ON TABLE legacy_users IS 'unused';",
+        ),
+        (
+            "renaming-column",
+            "ALTER TABLE users RENAME COLUMN name TO full_name;",
+            "ALTER TABLE users ADD COLUMN full_name text;",
+        ),
+        (
+            "renaming-table",
+            "ALTER TABLE users RENAME TO people;",
+            "CREATE VIEW people AS SELECT * FROM users;",
+        ),
+        (
+            "prefer-text-field",
+            "CREATE TABLE notes (body varchar(200));",
+            "CREATE TABLE notes (body text CHECK (length(body) <= 200));",
+        ),
+        (
+            "prefer-timestamp-tz",
+            "CREATE TABLE events (at timestamp);",
+            "CREATE TABLE events (at timestamptz);",
+        ),
+        (
+            "prefer-bigint-over-int",
+            "CREATE TABLE counters (id int PRIMARY KEY);",
+            "CREATE TABLE counters (id bigint PRIMARY KEY);",
+        ),
+        (
+            "prefer-identity",
+            "CREATE TABLE counters (id bigserial PRIMARY KEY);",
+            "CREATE TABLE counters (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);",
+        ),
+        (
+            "adding-serial-primary-key-field",
+            "ALTER TABLE users ADD PRIMARY KEY (id);",
+            "ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_id_idx;",
+        ),
+    ];
+    for (rule, risky, safe) in cases {
+        let prefix = if risky.starts_with("CREATE TABLE") || risky.starts_with("-- pgbake") {
+            ""
+        } else {
+            TIMEOUT
+        };
+        let found = rules(&format!("{prefix}{risky}"));
+        assert!(
+            found.contains(&rule.to_string()),
+            "{rule} did not fire on `{risky}`: {found:?}"
+        );
+        let safe_prefix = if safe.starts_with("-- pgbake") || safe.starts_with("CREATE TABLE") {
+            ""
+        } else {
+            TIMEOUT
+        };
+        let found = rules(&format!("{safe_prefix}{safe}"));
+        assert!(
+            !found.contains(&rule.to_string()),
+            "{rule} fired on the safe form `{safe}`: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn lock_timeout_is_required_before_strong_locks_on_existing_tables() {
+    assert_eq!(
+        rules("ALTER TABLE users ADD COLUMN nickname text;"),
+        ["require-lock-timeout"]
+    );
+    assert!(
+        rules("SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN nickname text;").is_empty()
+    );
+}
+
+#[test]
+fn tables_created_in_the_same_migration_are_exempt() {
+    let sql = "CREATE TABLE teams (id uuid PRIMARY KEY, name text NOT NULL);\n\
+               CREATE INDEX teams_name_idx ON teams (name);\n\
+               ALTER TABLE teams ADD COLUMN owner uuid NOT NULL;\n\
+               ALTER TABLE teams ADD CONSTRAINT teams_name_check CHECK (name <> '');\n\
+               ALTER TABLE teams ALTER COLUMN name TYPE varchar;\n";
+    assert_eq!(rules(sql), Vec::<String>::new());
+}
+
+#[test]
+fn allow_comment_silences_one_rule_for_one_statement() {
+    let sql = "SET LOCAL lock_timeout = '5s';\n\
+               -- pgbake:allow ban-drop-column\n\
+               ALTER TABLE users DROP COLUMN legacy;\n\
+               ALTER TABLE users DROP COLUMN other_legacy;\n";
+    let findings = lint(sql);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].diagnostic.line_column().0, 4);
+}
+
+#[test]
+fn findings_render_with_file_line_rule_and_safer_pattern() {
+    let findings =
+        lint("SET LOCAL lock_timeout = '5s';\nCREATE INDEX users_email_idx ON users (email);\n");
+    let line = findings[0].one_line();
+    assert!(
+        line.starts_with("sql/migrations/V2__change.sql:2: [require-concurrent-index-creation]"),
+        "{line}"
+    );
+    assert!(line.contains("CONCURRENTLY"), "{line}");
+    insta::assert_snapshot!(findings[0].diagnostic.render());
+}
+
+#[test]
+fn the_reference_schema_is_lint_clean() {
+    let analysis = pgbake_codegen::Builder::new("../sql").analyze();
+    let lines: Vec<String> = analysis.lints.iter().map(Finding::one_line).collect();
+    assert!(lines.is_empty(), "{lines:#?}");
+    assert!(analysis.migrations.len() >= 6);
+}
+
+#[test]
+fn deny_lints_turns_findings_into_build_errors() {
+    let root = std::env::temp_dir().join(format!("pgbake-lint-deny-{}", std::process::id()));
+    let migrations = root.join("sql/migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    std::fs::write(
+        migrations.join("V1__users.sql"),
+        "CREATE TABLE users (id uuid PRIMARY KEY, email text);",
+    )
+    .unwrap();
+    std::fs::write(
+        migrations.join("V2__index.sql"),
+        "SET LOCAL lock_timeout = '5s';\nCREATE INDEX users_email ON users (email);",
+    )
+    .unwrap();
+    let out = root.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+
+    let report = pgbake_codegen::Builder::new(root.join("sql"))
+        .out_dir(&out)
+        .build()
+        .unwrap();
+    assert_eq!(report.lints.len(), 1);
+    assert_eq!(report.lints[0].rule, "require-concurrent-index-creation");
+
+    let error = pgbake_codegen::Builder::new(root.join("sql"))
+        .out_dir(&out)
+        .deny_lints(true)
+        .build()
+        .unwrap_err();
+    let rendered = error.to_string();
+    assert!(
+        rendered.contains("V2__index.sql:2:1: error: [require-concurrent-index-creation]"),
+        "{rendered}"
+    );
+    let _ = std::fs::remove_dir_all(root);
+}

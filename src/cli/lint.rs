@@ -1,0 +1,48 @@
+//! `pgbake lint`: the migration lint findings of a sql/ folder, without a database.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Folder holding `migrations/` (and `queries/`).
+    #[arg(long, default_value = "sql")]
+    sql: PathBuf,
+    /// Exit with status 1 when there is any finding (for CI).
+    #[arg(long)]
+    deny: bool,
+}
+
+pub fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
+    let analysis = pgbake_codegen::Builder::new(&args.sql).analyze();
+    let migration_errors: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.query.is_none() && d.file.contains("migrations"))
+        .collect();
+    for diagnostic in &migration_errors {
+        print!("{}", diagnostic.render());
+    }
+    for finding in &analysis.lints {
+        println!("{}", finding.diagnostic.render());
+    }
+    let count = analysis.lints.len();
+    println!(
+        "{count} finding(s) in {} migration(s){}",
+        analysis.migrations.len(),
+        if count > 0 {
+            "; `-- pgbake:allow <rule>` on the line above a statement accepts it"
+        } else {
+            ""
+        }
+    );
+    Ok(
+        if !migration_errors.is_empty() || (args.deny && count > 0) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
