@@ -5,6 +5,7 @@
 // Generated code names the runtime `::pgbake`, inside this crate too.
 extern crate self as pgbake;
 
+mod check;
 mod client;
 mod codec;
 mod config;
@@ -23,6 +24,7 @@ pub mod queries;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use check::{CheckResult, check_migrations, schema_dump};
 pub use client::GenericClient;
 pub use codec::*;
 pub use config::{Config, SslMode};

@@ -29,6 +29,9 @@ enum MigrateSubcommand {
     Down(DownArgs),
     /// Mark an existing database as migrated up to a version without running those files.
     Baseline(BaselineArgs),
+    /// On scratch databases: run up, down, up for every migration and compare schemas, and
+    /// compare every upgrade path with a fresh install (exit 1 on a difference).
+    Check,
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +105,7 @@ pub async fn run(
         Some(MigrateSubcommand::New(args)) => new(args),
         Some(MigrateSubcommand::Down(args)) => down(args, migrations).await,
         Some(MigrateSubcommand::Baseline(args)) => baseline(args, migrations).await,
+        Some(MigrateSubcommand::Check) => check(migrations).await,
     }
 }
 
@@ -346,4 +350,36 @@ async fn baseline(
         args.version
     );
     Ok(ExitCode::SUCCESS)
+}
+
+async fn check(migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+    let config = super::database::migration_config().await?;
+    let results = crate::check_migrations(&config, migrations).await?;
+    let mut failed = 0;
+    for result in &results {
+        match &result.difference {
+            None => println!("ok    {}", result.name),
+            Some(difference) => {
+                failed += 1;
+                println!("FAIL  {}\n{}", result.name, indent(difference));
+            }
+        }
+    }
+    println!(
+        "{} check(s), {failed} failed (scratch databases on {})",
+        results.len(),
+        config.display_target()
+    );
+    Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("      {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -9,6 +9,7 @@ mod lifecycle;
 mod migrate;
 mod privileges;
 mod queries;
+mod reversibility;
 mod tls;
 
 use std::process::{Command, Output};
