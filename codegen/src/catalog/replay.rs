@@ -281,6 +281,7 @@ fn apply_by_hand(catalog: &mut Catalog, text: &str, w: &[&str]) -> Option<Result
                     catalog.functions.push(UserFunction {
                         schema,
                         name,
+                        arg_names: function_arg_names(f.args.as_deref().unwrap_or(&[])),
                         args: args.0,
                         defaults: args.1,
                         variadic: args.2,
@@ -692,6 +693,7 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
             catalog.functions.push(UserFunction {
                 schema,
                 name,
+                arg_names: function_arg_names(f.args.as_deref().unwrap_or(&[])),
                 args,
                 defaults,
                 variadic,
@@ -728,6 +730,13 @@ fn rename_type_uses(catalog: &mut Catalog, old: &str, new: &str) {
             }
         }
     }
+}
+
+fn function_arg_names(args: &[sqlparser::ast::OperateFunctionArg]) -> Vec<String> {
+    args.iter()
+        .filter(|arg| !matches!(arg.mode, Some(ArgMode::Out)))
+        .map(|arg| arg.name.as_ref().map(ident).unwrap_or_default())
+        .collect()
 }
 
 fn function_args(
@@ -863,7 +872,6 @@ fn alter_table(
                     column.has_default = true;
                     column.not_null = true;
                 }
-                _ => {}
             }
         }
         AlterTableOperation::AddConstraint {

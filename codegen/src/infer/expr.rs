@@ -297,8 +297,21 @@ impl Cx<'_> {
                 else_result,
                 ..
             } => {
+                // A simple CASE's operand of unknown type (literal or parameter) is
+                // coerced to text before the WHEN comparisons (transformCaseExpr).
                 let operand = match operand {
-                    Some(o) => Some(self.expr(o)?),
+                    Some(o) => {
+                        let v = self.expr(o)?;
+                        if self.known(&v).is_none() {
+                            self.settle(&v, &Ty::new("text"));
+                            Some(Val {
+                                t: T::Known(Ty::new("text")),
+                                ..v
+                            })
+                        } else {
+                            Some(v)
+                        }
+                    }
                     None => None,
                 };
                 let mut results = Vec::new();
@@ -737,7 +750,7 @@ impl Cx<'_> {
                 index: i,
             })
             .collect();
-        let chosen = select(self.catalog, &candidates, &[t.clone()]).map_err(|_| {
+        let chosen = select(self.catalog, &candidates, std::slice::from_ref(&t)).map_err(|_| {
             InferError::new(
                 format!(
                     "operator does not exist: {op} {}",
