@@ -20,6 +20,7 @@ use crate::split::split_statements;
 /// changes tables, types or views and cannot be understood is a diagnostic.
 pub fn replay(migrations: &[SqlFile]) -> (Catalog, Vec<Diagnostic>) {
     let mut catalog = Catalog::default();
+    information_schema_domains(&mut catalog);
     let mut diagnostics = Vec::new();
     for file in migrations {
         let statements = match split_statements(&file.text) {
@@ -709,6 +710,29 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
         _ => {}
     }
     Ok(())
+}
+
+/// The domains information_schema's columns are declared with (PostgreSQL reports these
+/// names when it describes such a column).
+fn information_schema_domains(catalog: &mut Catalog) {
+    for (name, base) in [
+        ("cardinal_number", "int4"),
+        ("character_data", "varchar"),
+        ("sql_identifier", "name"),
+        ("time_stamp", "timestamptz"),
+        ("yes_or_no", "varchar"),
+    ] {
+        catalog.types.insert(
+            ("information_schema".to_string(), name.to_string()),
+            UserType {
+                schema: "information_schema".to_string(),
+                def: UserTypeDef::Domain {
+                    base: Ty::new(base),
+                    not_null: false,
+                },
+            },
+        );
+    }
 }
 
 fn domain_not_null(catalog: &Catalog, ty: &Ty) -> bool {

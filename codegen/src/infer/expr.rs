@@ -606,6 +606,38 @@ impl Cx<'_> {
                     }
                 }
             }
+            // System columns of tables, when no column has the name.
+            let system = super::query::SYSTEM_COLUMNS
+                .iter()
+                .find(|(column, _)| *column == name);
+            let mut system_col = None;
+            if found.is_empty()
+                && let Some((column, ty)) = system
+            {
+                let owners = scope
+                    .entries
+                    .iter()
+                    .filter(|e| e.system_columns)
+                    .filter(|e| qualifier.is_none_or(|q| e.qualifier.as_deref() == Some(q)))
+                    .count();
+                if owners > 1 && qualifier.is_none() {
+                    return Err(InferError::new(
+                        format!("column reference `{name}` is ambiguous"),
+                        span,
+                    )
+                    .help("qualify it with the table name or alias"));
+                }
+                if owners > 0 {
+                    system_col = Some(super::query::Col {
+                        name: column.to_string(),
+                        ty: Ty::new(ty),
+                        nullable: false,
+                    });
+                }
+            }
+            if let Some(c) = &system_col {
+                found.push(c);
+            }
             if found.len() > 1 && qualifier.is_none() {
                 return Err(InferError::new(
                     format!("column reference `{name}` is ambiguous"),
@@ -645,16 +677,7 @@ impl Cx<'_> {
         }
         // Keyword-like functions without parentheses.
         if qualifier.is_none() {
-            let ty = match name {
-                "current_date" => Some("date"),
-                "current_timestamp" => Some("timestamptz"),
-                "current_time" => Some("timetz"),
-                "localtimestamp" => Some("timestamp"),
-                "localtime" => Some("time"),
-                "current_user" | "session_user" | "user" | "current_role" | "current_schema"
-                | "current_catalog" => Some("name"),
-                _ => None,
-            };
+            let ty = super::functions::sql_value_function_type(name);
             if let Some(ty) = ty {
                 return Ok(Val::known(Ty::new(ty), false, Some(name.to_string())));
             }

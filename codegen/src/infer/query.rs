@@ -30,6 +30,9 @@ pub struct Entry {
     pub cols: Vec<Col>,
     /// Columns merged away by USING/NATURAL (not found unqualified, not in `*`).
     pub hidden: Vec<bool>,
+    /// A table or materialized view: it has the system columns (`ctid`, `xmin`, …),
+    /// which are found by name but are not part of `*`.
+    pub system_columns: bool,
 }
 
 /// A FROM clause's visible names and `*` expansion.
@@ -136,6 +139,7 @@ impl<'a> Cx<'a> {
                     schema: None,
                     cols: cols.clone(),
                     hidden: vec![false; cols.len()],
+                    system_columns: false,
                 }],
                 ..Scope::default()
             });
@@ -557,6 +561,7 @@ impl<'a> Cx<'a> {
                 schema: None,
                 cols: merged.clone(),
                 hidden: vec![false; merged.len()],
+                system_columns: false,
             });
         }
         scope.entries.extend(left.entries);
@@ -581,6 +586,29 @@ impl<'a> Cx<'a> {
             star: entry.cols.clone(),
             entries: vec![entry],
         }
+    }
+
+    /// A sequence read as a relation (`SELECT last_value FROM my_seq`).
+    fn sequence_columns(&self, schema: Option<&str>, name: &str) -> Option<Vec<Col>> {
+        let schema = schema.unwrap_or("public");
+        self.catalog
+            .sequences
+            .iter()
+            .any(|(s, n)| s == schema && n == name)
+            .then(|| {
+                [
+                    ("last_value", "int8"),
+                    ("log_cnt", "int8"),
+                    ("is_called", "bool"),
+                ]
+                .into_iter()
+                .map(|(name, ty)| Col {
+                    name: name.into(),
+                    ty: Ty::new(ty),
+                    nullable: false,
+                })
+                .collect()
+            })
     }
 
     pub fn relation_entry(
@@ -609,8 +637,12 @@ impl<'a> Cx<'a> {
                     .collect(),
                 Some(r.schema.clone()),
             )
-        } else if let Some(cols) = super::functions::system_relation(name) {
-            (cols, Some("pg_catalog".into()))
+        } else if let Some((schema, cols)) = super::functions::system_relation(schema, name) {
+            (cols, Some(schema))
+        } else if let Some(cols) = self.sequence_columns(schema, name) {
+            (cols, schema.map(str::to_string))
+        } else if let Some(cols) = super::functions::sql_value_function(name) {
+            (cols, None)
         } else {
             return Err(
                 InferError::new(format!("relation `{name}` does not exist"), span)
@@ -621,8 +653,18 @@ impl<'a> Cx<'a> {
             qualifier: Some(name.to_string()),
             schema: schema_name.or(schema.map(str::to_string)),
             hidden: vec![false; cols.len()],
+            system_columns: false,
             cols,
         };
+        // Tables and materialized views have system columns.
+        entry.system_columns = !self.ctes.iter().any(|(n, _)| schema.is_none() && n == name)
+            && self.catalog.relation(schema, name).is_some_and(|r| {
+                matches!(
+                    r.kind,
+                    crate::catalog::RelationKind::Table
+                        | crate::catalog::RelationKind::MaterializedView
+                )
+            });
         if let Some(alias) = alias {
             entry.qualifier = Some(ident(&alias.name));
             entry.schema = None;
@@ -698,6 +740,7 @@ impl<'a> Cx<'a> {
                     qualifier: Some(ident(&alias.name)),
                     schema: None,
                     hidden: vec![false; cols.len()],
+                    system_columns: false,
                     cols,
                 }))
             }
@@ -789,6 +832,7 @@ impl<'a> Cx<'a> {
                     qualifier,
                     schema: None,
                     hidden: vec![false; cols.len()],
+                    system_columns: false,
                     cols,
                 }))
             }
@@ -806,6 +850,7 @@ impl<'a> Cx<'a> {
                         qualifier: Some(ident(&alias.name)),
                         schema: None,
                         hidden: vec![false; cols.len()],
+                        system_columns: false,
                         cols,
                     });
                 }
@@ -864,6 +909,7 @@ impl<'a> Cx<'a> {
             qualifier,
             schema: None,
             hidden: vec![false; cols.len()],
+            system_columns: false,
             cols,
         })
     }
@@ -1226,6 +1272,16 @@ impl<'a> Cx<'a> {
         Ok((out, true))
     }
 }
+
+/// System columns of every table (PostgreSQL docs, "System Columns").
+pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[
+    ("tableoid", "oid"),
+    ("xmin", "xid"),
+    ("cmin", "cid"),
+    ("xmax", "xid"),
+    ("cmax", "cid"),
+    ("ctid", "tid"),
+];
 
 fn rename(mut cols: Vec<Col>, alias: &TableAlias) -> Vec<Col> {
     for (c, a) in cols.iter_mut().zip(&alias.columns) {
