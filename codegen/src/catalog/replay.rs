@@ -296,6 +296,25 @@ fn apply_by_hand(catalog: &mut Catalog, text: &str, w: &[&str]) -> Option<Result
         }
         return Some(Ok(()));
     }
+    // CREATE SEQUENCE [IF NOT EXISTS] name …: options sqlparser may not read.
+    if w.first() == Some(&"CREATE")
+        && (w.get(1) == Some(&"SEQUENCE")
+            || (matches!(w.get(1), Some(&("TEMP" | "TEMPORARY" | "UNLOGGED")))
+                && w.get(2) == Some(&"SEQUENCE")))
+    {
+        let mut at = if w.get(1) == Some(&"SEQUENCE") { 2 } else { 3 };
+        if w.get(at) == Some(&"IF") {
+            at += 3;
+        }
+        if let Some(name) = raw_word(text, at) {
+            let (schema, name) = split_qualified(&name);
+            let key = (schema.unwrap_or_else(|| "public".into()), name);
+            if !catalog.sequences.contains(&key) {
+                catalog.sequences.push(key);
+            }
+        }
+        return Some(Ok(()));
+    }
     // CREATE TABLE … (LIKE other INCLUDING …): rewrite the LIKE clauses away and copy.
     if w.first() == Some(&"CREATE")
         && text.to_ascii_uppercase().contains("(LIKE ")

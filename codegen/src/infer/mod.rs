@@ -6,6 +6,9 @@ mod expr;
 mod functions;
 mod query;
 pub mod resolve;
+mod unparsed;
+
+pub use unparsed::{rewrite_subscript_assignments, utility_statement};
 
 use sqlparser::ast::{Query, Statement};
 use sqlparser::tokenizer::Span;
