@@ -216,7 +216,8 @@ fn type_query(
         .iter()
         .map(|c| Column {
             name: c.name.clone(),
-            pg_type: catalog.to_pg_type(&c.ty),
+            // The server describes a column of a domain type by the domain's base type.
+            pg_type: catalog.to_pg_type(&catalog.base_type(&c.ty)),
             nullable: !c.not_null,
         })
         .collect();

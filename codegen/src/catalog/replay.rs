@@ -446,7 +446,10 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
                 let (ty, serial) = resolve_type(catalog, &column.data_type)?;
                 let mut def = ColumnDef {
                     name: ident(&column.name),
-                    not_null: serial || domain_not_null(catalog, &ty),
+                    // A NOT NULL domain does not keep NULL out of a column (PostgreSQL docs,
+                    // CREATE DOMAIN: an empty scalar subquery inserts NULL), so only the
+                    // column's own constraint counts.
+                    not_null: serial,
                     ty,
                     has_default: serial,
                 };
@@ -754,17 +757,6 @@ fn information_schema_domains(catalog: &mut Catalog) {
     }
 }
 
-fn domain_not_null(catalog: &Catalog, ty: &Ty) -> bool {
-    !ty.array
-        && matches!(
-            catalog.user_type(None, &ty.name),
-            Some(UserType {
-                def: UserTypeDef::Domain { not_null: true, .. },
-                ..
-            })
-        )
-}
-
 fn rename_type_uses(catalog: &mut Catalog, old: &str, new: &str) {
     for relation in catalog.relations.values_mut() {
         for c in &mut relation.columns {
@@ -822,9 +814,6 @@ fn alter_table(
         } => Some(resolve_type(catalog, data_type)?),
         _ => None,
     };
-    let domain_nn = resolved
-        .as_ref()
-        .is_some_and(|(ty, _)| domain_not_null(catalog, ty));
     let relation = catalog.relations.get_mut(key).expect("checked by caller");
     match operation {
         AlterTableOperation::AddColumn {
@@ -843,7 +832,7 @@ fn alter_table(
             let mut def = ColumnDef {
                 name,
                 ty,
-                not_null: serial || domain_nn,
+                not_null: serial,
                 has_default: serial,
             };
             for option in &column_def.options {

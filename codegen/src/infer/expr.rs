@@ -71,11 +71,17 @@ impl Cx<'_> {
     }
 
     /// Gives an undecided parameter its type from context.
+    /// A parameter already given another type is a conflict (PostgreSQL: "inconsistent
+    /// types deduced for parameter").
     pub fn settle(&mut self, v: &Val, ty: &Ty) {
-        if let T::Param(i) = v.t
-            && self.params[i].is_none()
-        {
-            self.params[i] = Some(ty.clone());
+        if let T::Param(i) = v.t {
+            match &self.params[i] {
+                None => self.params[i] = Some(ty.clone()),
+                Some(previous) if previous != ty && self.param_conflict.is_none() => {
+                    self.param_conflict = Some((i, previous.clone(), ty.clone()));
+                }
+                Some(_) => {}
+            }
         }
     }
 
@@ -372,9 +378,23 @@ impl Cx<'_> {
                 self.settle(&v, &Ty::new("interval"));
                 Ok(Val::known(Ty::new("interval"), v.nullable, None).named("interval", 1))
             }
-            Expr::Extract { expr, .. } => {
+            Expr::Extract { field, expr, .. } => {
                 let v = self.expr(expr)?;
-                Ok(Val::known(Ty::new("numeric"), v.nullable, None).named("extract", 2))
+                // Of an infinite date/timestamp, only monotonic fields are defined (±Infinity);
+                // the others are NULL.
+                let field = field.to_string().to_lowercase();
+                let monotonic = matches!(
+                    field.as_str(),
+                    "epoch" | "julian" | "year" | "isoyear" | "decade" | "century" | "millennium"
+                );
+                let infinite_possible = self.known(&v).is_some_and(|t| {
+                    matches!(
+                        self.catalog.base_type(&t).name.as_str(),
+                        "date" | "timestamp" | "timestamptz"
+                    )
+                });
+                let nullable = v.nullable || (infinite_possible && !monotonic);
+                Ok(Val::known(Ty::new("numeric"), nullable, None).named("extract", 2))
             }
             Expr::Ceil { expr, .. } | Expr::Floor { expr, .. } => {
                 let name = if matches!(e, Expr::Ceil { .. }) {
@@ -646,7 +666,12 @@ impl Cx<'_> {
                 .help("qualify it with the table name or alias"));
             }
             if let Some(c) = found.first() {
-                return Ok(Val::known(c.ty.clone(), c.nullable, Some(c.name.clone())));
+                let grouped_away = self.grouping_sets && self.aggregate_depth == 0;
+                return Ok(Val::known(
+                    c.ty.clone(),
+                    c.nullable || grouped_away,
+                    Some(c.name.clone()),
+                ));
             }
             // A whole-row reference: `SELECT t FROM t`.
             if qualifier.is_none()

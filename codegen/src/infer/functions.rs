@@ -450,6 +450,32 @@ impl Cx<'_> {
         Ok((Val::known(chosen.ret, true, Some(name.to_string())), proc))
     }
 
+    /// The arguments, WITHIN GROUP expressions and ORDER BY expressions of a call.
+    fn aggregate_args(
+        &mut self,
+        f: &Function,
+        arg_exprs: &[Expr],
+    ) -> Result<(Vec<Val>, Vec<Val>), InferError> {
+        let mut args = Vec::new();
+        for e in arg_exprs {
+            args.push(self.expr(e)?);
+        }
+        let mut within_group = Vec::new();
+        for o in &f.within_group {
+            within_group.push(self.expr(&o.expr)?);
+        }
+        if let FunctionArguments::List(list) = &f.args {
+            for clause in &list.clauses {
+                if let sqlparser::ast::FunctionArgumentClause::OrderBy(order) = clause {
+                    for o in order {
+                        self.expr(&o.expr)?;
+                    }
+                }
+            }
+        }
+        Ok((args, within_group))
+    }
+
     /// A function call; in FROM, also returns the columns of record-returning functions.
     pub fn function_call(
         &mut self,
@@ -491,27 +517,29 @@ impl Cx<'_> {
                 ));
             }
         }
-        let mut args = Vec::new();
-        for e in &arg_exprs {
-            args.push(self.expr(e)?);
+        // An aggregate's arguments are read per row, before grouping sets null columns out.
+        let aggregate = f.over.is_none()
+            && !qualified
+            && builtins()
+                .procs
+                .get(&name)
+                .is_some_and(|procs| procs.iter().any(|p| p.kind == 'a'));
+        if aggregate {
+            self.aggregate_depth += 1;
         }
+        let args = self.aggregate_args(f, &arg_exprs);
+        if aggregate {
+            self.aggregate_depth -= 1;
+        }
+        let (mut args, within_group) = args?;
         // An ordered-set aggregate's WITHIN GROUP (ORDER BY …) expressions are its
         // aggregated arguments, after the direct ones (`percentile_disc(float8, anyelement)`).
         let mut arg_exprs = arg_exprs;
         let mut names = names;
-        for o in &f.within_group {
-            args.push(self.expr(&o.expr)?);
+        for (o, v) in f.within_group.iter().zip(within_group) {
+            args.push(v);
             arg_exprs.push(o.expr.clone());
             names.push(None);
-        }
-        if let FunctionArguments::List(list) = &f.args {
-            for clause in &list.clauses {
-                if let sqlparser::ast::FunctionArgumentClause::OrderBy(order) = clause {
-                    for o in order {
-                        self.expr(&o.expr)?;
-                    }
-                }
-            }
         }
         match name.as_str() {
             "coalesce" if !qualified => {

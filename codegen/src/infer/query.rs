@@ -51,6 +51,13 @@ pub struct Cx<'a> {
     pub scopes: Vec<Scope>,
     pub ctes: Vec<(String, Vec<Col>)>,
     pub last_scope: Option<Scope>,
+    /// Inside the select list or HAVING of a query with GROUPING SETS, ROLLUP or CUBE:
+    /// a column outside an aggregate's arguments can be NULL (in the sets without it).
+    pub grouping_sets: bool,
+    /// How many aggregate calls' arguments are being inferred.
+    pub aggregate_depth: usize,
+    /// The first parameter given two different types: (index, first, second).
+    pub param_conflict: Option<(usize, Ty, Ty)>,
 }
 
 impl<'a> Cx<'a> {
@@ -63,6 +70,9 @@ impl<'a> Cx<'a> {
             scopes: Vec::new(),
             ctes: Vec::new(),
             last_scope: None,
+            grouping_sets: false,
+            aggregate_depth: 0,
+            param_conflict: None,
         }
     }
 
@@ -368,13 +378,29 @@ impl<'a> Cx<'a> {
             let v = self.expr(selection)?;
             self.settle(&v, &Ty::new("bool"));
         }
-        if let GroupByExpr::Expressions(exprs, _) = &select.group_by {
+        let mut grouping_sets = false;
+        if let GroupByExpr::Expressions(exprs, modifiers) = &select.group_by {
+            grouping_sets = !modifiers.is_empty();
             for e in exprs {
+                grouping_sets |=
+                    matches!(e, Expr::GroupingSets(_) | Expr::Rollup(_) | Expr::Cube(_));
                 if !matches!(e, Expr::Value(_)) {
                     let _ = self.expr(e);
                 }
             }
         }
+        let outer_grouping_sets = std::mem::replace(&mut self.grouping_sets, grouping_sets);
+        let outer_aggregate_depth = std::mem::take(&mut self.aggregate_depth);
+        let result = self.select_list(select);
+        self.grouping_sets = outer_grouping_sets;
+        self.aggregate_depth = outer_aggregate_depth;
+        result
+    }
+
+    fn select_list(
+        &mut self,
+        select: &Select,
+    ) -> Result<Vec<(super::expr::Val, String)>, InferError> {
         if let Some(having) = &select.having {
             let v = self.expr(having)?;
             self.settle(&v, &Ty::new("bool"));
@@ -641,7 +667,11 @@ impl<'a> Cx<'a> {
             (cols, Some(schema))
         } else if let Some(cols) = self.sequence_columns(schema, name) {
             (cols, schema.map(str::to_string))
-        } else if let Some(cols) = super::functions::sql_value_function(name) {
+        } else if let Some(mut cols) = super::functions::sql_value_function(name) {
+            // A scalar function's column takes the alias's name (`FROM current_date AS d`).
+            if let Some(alias) = alias {
+                cols[0].name = ident(&alias.name);
+            }
             (cols, None)
         } else {
             return Err(
@@ -1088,12 +1118,17 @@ impl<'a> Cx<'a> {
                         row[targets.len()].span(),
                     ));
                 }
+                // The whole row is read before any value is coerced to its column, so a
+                // parameter used twice meets both columns' types.
+                let mut vals = Vec::new();
                 for (e, &t) in row.iter().zip(targets) {
                     if matches!(e, Expr::Identifier(i) if i.value.eq_ignore_ascii_case("default") && i.quote_style.is_none())
                     {
                         continue;
                     }
-                    let v = self.expr(e)?;
+                    vals.push((self.expr(e)?, t));
+                }
+                for (v, t) in vals {
                     self.assign(
                         &v,
                         &entry.cols[t].ty,
@@ -1144,7 +1179,18 @@ impl<'a> Cx<'a> {
         Ok(())
     }
 
+    /// Assigns a value to a column; a parameter may be NULL when the column accepts NULL
+    /// (a NOT NULL domain rejects it, although it does not keep NULL out of reads).
     fn assign(&mut self, v: &super::expr::Val, ty: &Ty, nullable_target: bool) {
+        let domain_rejects_null = !ty.array
+            && matches!(
+                self.catalog.user_type(None, &ty.name),
+                Some(crate::catalog::UserType {
+                    def: crate::catalog::UserTypeDef::Domain { not_null: true, .. },
+                    ..
+                })
+            );
+        let nullable_target = nullable_target && !domain_rejects_null;
         if let super::expr::T::Param(i) = v.t
             && self.params[i].is_none()
         {
