@@ -125,7 +125,15 @@ fn type_query(
     catalog: &crate::catalog::Catalog,
     query: &AnnotatedQuery,
 ) -> Result<Query, Box<Diagnostic>> {
-    let statements = Parser::parse_sql(&PostgreSqlDialect {}, &query.sql).map_err(|e| {
+    let unparsed = crate::infer::utility_statement(catalog, &query.sql, query.params.len());
+    let rewritten = crate::infer::rewrite_subscript_assignments(&query.sql)
+        .filter(|_| Parser::parse_sql(&PostgreSqlDialect {}, &query.sql).is_err());
+    let parsed = match (&unparsed, &rewritten) {
+        (Some(_), _) => Ok(Vec::new()),
+        (None, Some(rewritten)) => Parser::parse_sql(&PostgreSqlDialect {}, rewritten),
+        (None, None) => Parser::parse_sql(&PostgreSqlDialect {}, &query.sql),
+    };
+    let statements = parsed.map_err(|e| {
         let message = e.to_string();
         let offset = parse_error_offset(&query.sql, &message).unwrap_or(0);
         let message = message.trim_start_matches("sql parser error: ");
@@ -140,34 +148,38 @@ fn type_query(
                 .with_help("check the SQL syntax (PostgreSQL dialect)"),
         )
     })?;
-    let statement = statements.first().ok_or_else(|| {
-        Box::new(query.diagnostic_at_file(
-            query.name_offset,
-            query.name.len(),
-            format!("query `{}` is empty", query.name),
-        ))
-    })?;
-    let inferred =
-        crate::infer::infer_statement(catalog, statement, query.params.len()).map_err(|e| {
-            let offset = if e.span.start.line == 0 {
-                0
-            } else {
-                sql_offset(&query.sql, e.span.start.line, e.span.start.column)
-            };
-            let length = if e.span.end.line == e.span.start.line
-                && e.span.end.column > e.span.start.column
-            {
+    let inferred = match unparsed {
+        Some(result) => result,
+        None => {
+            let statement = statements.first().ok_or_else(|| {
+                Box::new(query.diagnostic_at_file(
+                    query.name_offset,
+                    query.name.len(),
+                    format!("query `{}` is empty", query.name),
+                ))
+            })?;
+            crate::infer::infer_statement(catalog, statement, query.params.len())
+        }
+    }
+    .map_err(|e| {
+        let offset = if e.span.start.line == 0 {
+            0
+        } else {
+            sql_offset(&query.sql, e.span.start.line, e.span.start.column)
+        };
+        let length =
+            if e.span.end.line == e.span.start.line && e.span.end.column > e.span.start.column {
                 (e.span.end.column - e.span.start.column) as usize
             } else {
                 1
             };
-            let mut d = query.diagnostic_at_sql(offset, length, e.message);
-            d = d.with_help(
-                e.help
-                    .unwrap_or_else(|| "add a cast like `:name::text` or an override".into()),
-            );
-            Box::new(d)
-        })?;
+        let mut d = query.diagnostic_at_sql(offset, length, e.message);
+        d = d.with_help(
+            e.help
+                .unwrap_or_else(|| "add a cast like `:name::text` or an override".into()),
+        );
+        Box::new(d)
+    })?;
     if !inferred.returns_rows
         && matches!(
             query.cardinality,
@@ -204,7 +216,8 @@ fn type_query(
         .iter()
         .map(|c| Column {
             name: c.name.clone(),
-            pg_type: catalog.to_pg_type(&c.ty),
+            // The server describes a column of a domain type by the domain's base type.
+            pg_type: catalog.to_pg_type(&catalog.base_type(&c.ty)),
             nullable: !c.not_null,
         })
         .collect();

@@ -49,7 +49,7 @@ pub fn rust_type(ty: &PgType) -> Result<RustType, String> {
     let (owned, param) = match &ty.kind {
         TypeKind::Enum { .. } => {
             let name = format!("types::{}", camel_case(&ty.name));
-            (name.clone(), format!("{name}"))
+            (name.clone(), name.to_string())
         }
         TypeKind::Domain { base, .. } => {
             let base = rust_type(&PgType {

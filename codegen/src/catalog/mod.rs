@@ -124,6 +124,8 @@ pub struct UserFunction {
     pub name: String,
     /// Input argument types (IN and INOUT and VARIADIC).
     pub args: Vec<Ty>,
+    /// Input argument names, `""` where unnamed (for named notation `f(a => 1)`).
+    pub arg_names: Vec<String>,
     /// Number of trailing arguments with defaults.
     pub defaults: usize,
     /// The last argument is VARIADIC (its type is the array type).

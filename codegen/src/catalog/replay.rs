@@ -20,6 +20,7 @@ use crate::split::split_statements;
 /// changes tables, types or views and cannot be understood is a diagnostic.
 pub fn replay(migrations: &[SqlFile]) -> (Catalog, Vec<Diagnostic>) {
     let mut catalog = Catalog::default();
+    information_schema_domains(&mut catalog);
     let mut diagnostics = Vec::new();
     for file in migrations {
         let statements = match split_statements(&file.text) {
@@ -281,6 +282,7 @@ fn apply_by_hand(catalog: &mut Catalog, text: &str, w: &[&str]) -> Option<Result
                     catalog.functions.push(UserFunction {
                         schema,
                         name,
+                        arg_names: function_arg_names(f.args.as_deref().unwrap_or(&[])),
                         args: args.0,
                         defaults: args.1,
                         variadic: args.2,
@@ -294,14 +296,124 @@ fn apply_by_hand(catalog: &mut Catalog, text: &str, w: &[&str]) -> Option<Result
         }
         return Some(Ok(()));
     }
-    // CREATE TABLE … (LIKE other INCLUDING …): rewrite the LIKE clauses away and copy.
+    // CREATE SEQUENCE [IF NOT EXISTS] name …: options sqlparser may not read.
     if w.first() == Some(&"CREATE")
-        && text.to_ascii_uppercase().contains("(LIKE ")
-        && changes_catalog(w)
+        && (w.get(1) == Some(&"SEQUENCE")
+            || (matches!(w.get(1), Some(&("TEMP" | "TEMPORARY" | "UNLOGGED")))
+                && w.get(2) == Some(&"SEQUENCE")))
     {
-        return None;
+        let mut at = if w.get(1) == Some(&"SEQUENCE") { 2 } else { 3 };
+        if w.get(at) == Some(&"IF") {
+            at += 3;
+        }
+        if let Some(name) = raw_word(text, at) {
+            let (schema, name) = split_qualified(&name);
+            let key = (schema.unwrap_or_else(|| "public".into()), name);
+            if !catalog.sequences.contains(&key) {
+                catalog.sequences.push(key);
+            }
+        }
+        return Some(Ok(()));
+    }
+    // CREATE TABLE … (LIKE other [INCLUDING …], col …): sqlparser reads only a lone
+    // `(LIKE other)`. Each LIKE element becomes a placeholder column, replaced by the
+    // other table's columns once the statement is applied.
+    if w.first() == Some(&"CREATE") && changes_catalog(w) && w.contains(&"TABLE") {
+        return create_table_like(catalog, text);
     }
     None
+}
+
+/// The top-level elements of the first parenthesized list in `text`, as byte ranges.
+fn table_elements(text: &str) -> Option<Vec<(usize, usize)>> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut depth = 0;
+    let mut elements = Vec::new();
+    let mut start = 0;
+    while i < bytes.len() {
+        let next = crate::split::skip_token(text, i).ok()?;
+        match bytes[i] {
+            b'(' => {
+                depth += 1;
+                if depth == 1 {
+                    start = i + 1;
+                }
+            }
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    elements.push((start, i));
+                    return Some(elements);
+                }
+            }
+            b',' if depth == 1 => {
+                elements.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i = next.max(i + 1);
+    }
+    None
+}
+
+fn create_table_like(catalog: &mut Catalog, text: &str) -> Option<Result<(), String>> {
+    let elements = table_elements(text)?;
+    let mut likes = Vec::new();
+    let mut rewritten = String::new();
+    let mut copied = 0;
+    for (start, end) in elements {
+        let element = &text[start..end];
+        if raw_word(element, 0).is_none_or(|w| !w.eq_ignore_ascii_case("LIKE")) {
+            continue;
+        }
+        let source = raw_word(element, 1)?;
+        let placeholder = format!("pgbake_like_{}", likes.len());
+        rewritten.push_str(&text[copied..start]);
+        rewritten.push_str(&format!(" {placeholder} int4"));
+        copied = end;
+        let upper = element.to_ascii_uppercase();
+        let defaults = ["ALL", "DEFAULTS", "IDENTITY", "GENERATED"]
+            .iter()
+            .any(|o| upper.contains(&format!("INCLUDING {o}")));
+        likes.push((placeholder, split_qualified(&source), defaults));
+    }
+    if likes.is_empty() {
+        return None;
+    }
+    rewritten.push_str(&text[copied..]);
+    let statements = match Parser::parse_sql(&PostgreSqlDialect {}, &rewritten) {
+        Ok(s) => s,
+        Err(e) => return Some(Err(format!("cannot read this schema change: {e}"))),
+    };
+    let Some(Statement::CreateTable(create)) = statements.first() else {
+        return None;
+    };
+    let key = object_name(&create.name);
+    if let Err(e) = apply(catalog, statements[0].clone()) {
+        return Some(Err(e));
+    }
+    for (placeholder, (schema, source), defaults) in likes {
+        let Some(from) = catalog.relation(schema.as_deref(), &source) else {
+            return Some(Err(format!("relation `{source}` does not exist")));
+        };
+        let copied: Vec<ColumnDef> = from
+            .columns
+            .iter()
+            .map(|c| ColumnDef {
+                has_default: c.has_default && defaults,
+                ..c.clone()
+            })
+            .collect();
+        let Some(relation) = catalog.relations.get_mut(&key) else {
+            return Some(Err(format!("table `{}` was not created", key.1)));
+        };
+        if let Some(at) = relation.columns.iter().position(|c| c.name == placeholder) {
+            relation.columns.splice(at..=at, copied);
+        }
+    }
+    Some(Ok(()))
 }
 
 fn raw_word(text: &str, index: usize) -> Option<String> {
@@ -425,7 +537,10 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
                 let (ty, serial) = resolve_type(catalog, &column.data_type)?;
                 let mut def = ColumnDef {
                     name: ident(&column.name),
-                    not_null: serial || domain_not_null(catalog, &ty),
+                    // A NOT NULL domain does not keep NULL out of a column (PostgreSQL docs,
+                    // CREATE DOMAIN: an empty scalar subquery inserts NULL), so only the
+                    // column's own constraint counts.
+                    not_null: serial,
                     ty,
                     has_default: serial,
                 };
@@ -692,6 +807,7 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
             catalog.functions.push(UserFunction {
                 schema,
                 name,
+                arg_names: function_arg_names(f.args.as_deref().unwrap_or(&[])),
                 args,
                 defaults,
                 variadic,
@@ -709,15 +825,27 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
     Ok(())
 }
 
-fn domain_not_null(catalog: &Catalog, ty: &Ty) -> bool {
-    !ty.array
-        && matches!(
-            catalog.user_type(None, &ty.name),
-            Some(UserType {
-                def: UserTypeDef::Domain { not_null: true, .. },
-                ..
-            })
-        )
+/// The domains information_schema's columns are declared with (PostgreSQL reports these
+/// names when it describes such a column).
+fn information_schema_domains(catalog: &mut Catalog) {
+    for (name, base) in [
+        ("cardinal_number", "int4"),
+        ("character_data", "varchar"),
+        ("sql_identifier", "name"),
+        ("time_stamp", "timestamptz"),
+        ("yes_or_no", "varchar"),
+    ] {
+        catalog.types.insert(
+            ("information_schema".to_string(), name.to_string()),
+            UserType {
+                schema: "information_schema".to_string(),
+                def: UserTypeDef::Domain {
+                    base: Ty::new(base),
+                    not_null: false,
+                },
+            },
+        );
+    }
 }
 
 fn rename_type_uses(catalog: &mut Catalog, old: &str, new: &str) {
@@ -728,6 +856,13 @@ fn rename_type_uses(catalog: &mut Catalog, old: &str, new: &str) {
             }
         }
     }
+}
+
+fn function_arg_names(args: &[sqlparser::ast::OperateFunctionArg]) -> Vec<String> {
+    args.iter()
+        .filter(|arg| !matches!(arg.mode, Some(ArgMode::Out)))
+        .map(|arg| arg.name.as_ref().map(ident).unwrap_or_default())
+        .collect()
 }
 
 fn function_args(
@@ -770,9 +905,6 @@ fn alter_table(
         } => Some(resolve_type(catalog, data_type)?),
         _ => None,
     };
-    let domain_nn = resolved
-        .as_ref()
-        .is_some_and(|(ty, _)| domain_not_null(catalog, ty));
     let relation = catalog.relations.get_mut(key).expect("checked by caller");
     match operation {
         AlterTableOperation::AddColumn {
@@ -791,7 +923,7 @@ fn alter_table(
             let mut def = ColumnDef {
                 name,
                 ty,
-                not_null: serial || domain_nn,
+                not_null: serial,
                 has_default: serial,
             };
             for option in &column_def.options {
@@ -863,7 +995,6 @@ fn alter_table(
                     column.has_default = true;
                     column.not_null = true;
                 }
-                _ => {}
             }
         }
         AlterTableOperation::AddConstraint {
@@ -880,4 +1011,55 @@ fn alter_table(
         _ => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replay;
+    use crate::source::SqlFile;
+
+    fn catalog_of(text: &str) -> crate::catalog::Catalog {
+        let file = SqlFile {
+            path: "V1__schema.sql".into(),
+            file_name: "V1__schema.sql".into(),
+            text: text.into(),
+        };
+        let (catalog, diagnostics) = replay(&[file]);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        catalog
+    }
+
+    #[test]
+    fn like_elements_copy_columns_in_place() {
+        let catalog = catalog_of(
+            "CREATE TABLE a (x int4 NOT NULL, y text DEFAULT 'y');\n\
+             CREATE TABLE b (id int8 NOT NULL, LIKE a INCLUDING ALL, z bool);\n\
+             CREATE TABLE c (LIKE a EXCLUDING DEFAULTS);\n\
+             CREATE SEQUENCE s START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;",
+        );
+        let columns = |t: &str| -> Vec<(String, bool, bool)> {
+            catalog
+                .relation(None, t)
+                .expect(t)
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), c.not_null, c.has_default))
+                .collect()
+        };
+        let named = |n: &str, not_null, default| (n.to_string(), not_null, default);
+        assert_eq!(
+            columns("b"),
+            [
+                named("id", true, false),
+                named("x", true, false),
+                named("y", false, true),
+                named("z", false, false)
+            ]
+        );
+        assert_eq!(
+            columns("c"),
+            [named("x", true, false), named("y", false, false)]
+        );
+        assert!(catalog.sequences.contains(&("public".into(), "s".into())));
+    }
 }

@@ -35,6 +35,8 @@ pub struct Proc {
     pub ret: Ty,
     /// Declared argument types.
     pub args: Vec<Ty>,
+    /// Declared argument names (empty strings for unnamed ones; may be shorter).
+    pub arg_names: Vec<String>,
 }
 
 /// An operator from `pg_operator`.
@@ -100,17 +102,28 @@ pub fn builtins() -> &'static Builtins {
                         defaults: f[6].parse().unwrap_or(0),
                         ret: ty(f[7]),
                         args,
+                        arg_names: f
+                            .get(9)
+                            .filter(|n| !n.is_empty())
+                            .map(|n| n.split(',').map(str::to_string).collect())
+                            .unwrap_or_default(),
                     });
                 }
-                "O" => b
-                    .operators
-                    .entry(f[1].to_string())
-                    .or_default()
-                    .push(Operator {
-                        left: (!f[2].is_empty()).then(|| ty(f[2])),
-                        right: ty(f[3]),
-                        result: ty(f[4]),
-                    }),
+                // Operator names may contain the separator (`||`, `|/`, `@|`): the last
+                // three fields are the operand and result types, the rest is the name.
+                "O" if f.len() >= 5 => {
+                    let [left, right, result] = &f[f.len() - 3..] else {
+                        unreachable!("three fields")
+                    };
+                    b.operators
+                        .entry(f[1..f.len() - 3].join("|"))
+                        .or_default()
+                        .push(Operator {
+                            left: (!left.is_empty()).then(|| ty(left)),
+                            right: ty(right),
+                            result: ty(result),
+                        })
+                }
                 "C" => {
                     b.casts
                         .insert((ty(f[1]), ty(f[2])), f[3].chars().next().unwrap_or('e'));

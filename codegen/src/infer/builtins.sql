@@ -1,5 +1,6 @@
 -- Regenerates builtins.txt from a PostgreSQL 15 server with the corpus's extensions:
---   createdb pgbake_builtins && psql -d pgbake_builtins -At -F'|' -f builtins.sql > builtins.txt
+--   createdb pgbake_builtins && psql -q -d pgbake_builtins -At -F'|' -f builtins.sql > builtins.txt
+-- (the last F field is the input arguments' names, empty for unnamed ones)
 CREATE EXTENSION IF NOT EXISTS citext;
 CREATE EXTENSION IF NOT EXISTS hstore;
 CREATE EXTENSION IF NOT EXISTS ltree;
@@ -23,7 +24,10 @@ SELECT 'F', p.proname, p.prokind, CASE WHEN p.proretset THEN 't' ELSE 'f' END,
        p.pronargdefaults, r.typname,
        COALESCE((SELECT string_agg(t.typname, ',' ORDER BY i)
                  FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS u(o, i)
-                 JOIN pg_type t ON t.oid = u.o), '')
+                 JOIN pg_type t ON t.oid = u.o), ''),
+       COALESCE((SELECT string_agg(n, ',' ORDER BY i)
+                 FROM unnest(p.proargnames, p.proargmodes) WITH ORDINALITY AS u(n, m, i)
+                 WHERE m IS NULL OR m IN ('i', 'b', 'v')), '')
 FROM pg_proc p JOIN pg_type r ON r.oid = p.prorettype
 WHERE p.pronamespace IN ('pg_catalog'::regnamespace, 'public'::regnamespace)
   AND p.prokind IN ('f', 'a', 'w')

@@ -71,11 +71,17 @@ impl Cx<'_> {
     }
 
     /// Gives an undecided parameter its type from context.
+    /// A parameter already given another type is a conflict (PostgreSQL: "inconsistent
+    /// types deduced for parameter").
     pub fn settle(&mut self, v: &Val, ty: &Ty) {
-        if let T::Param(i) = v.t
-            && self.params[i].is_none()
-        {
-            self.params[i] = Some(ty.clone());
+        if let T::Param(i) = v.t {
+            match &self.params[i] {
+                None => self.params[i] = Some(ty.clone()),
+                Some(previous) if previous != ty && self.param_conflict.is_none() => {
+                    self.param_conflict = Some((i, previous.clone(), ty.clone()));
+                }
+                Some(_) => {}
+            }
         }
     }
 
@@ -297,8 +303,21 @@ impl Cx<'_> {
                 else_result,
                 ..
             } => {
+                // A simple CASE's operand of unknown type (literal or parameter) is
+                // coerced to text before the WHEN comparisons (transformCaseExpr).
                 let operand = match operand {
-                    Some(o) => Some(self.expr(o)?),
+                    Some(o) => {
+                        let v = self.expr(o)?;
+                        if self.known(&v).is_none() {
+                            self.settle(&v, &Ty::new("text"));
+                            Some(Val {
+                                t: T::Known(Ty::new("text")),
+                                ..v
+                            })
+                        } else {
+                            Some(v)
+                        }
+                    }
                     None => None,
                 };
                 let mut results = Vec::new();
@@ -359,9 +378,23 @@ impl Cx<'_> {
                 self.settle(&v, &Ty::new("interval"));
                 Ok(Val::known(Ty::new("interval"), v.nullable, None).named("interval", 1))
             }
-            Expr::Extract { expr, .. } => {
+            Expr::Extract { field, expr, .. } => {
                 let v = self.expr(expr)?;
-                Ok(Val::known(Ty::new("numeric"), v.nullable, None).named("extract", 2))
+                // Of an infinite date/timestamp, only monotonic fields are defined (±Infinity);
+                // the others are NULL.
+                let field = field.to_string().to_lowercase();
+                let monotonic = matches!(
+                    field.as_str(),
+                    "epoch" | "julian" | "year" | "isoyear" | "decade" | "century" | "millennium"
+                );
+                let infinite_possible = self.known(&v).is_some_and(|t| {
+                    matches!(
+                        self.catalog.base_type(&t).name.as_str(),
+                        "date" | "timestamp" | "timestamptz"
+                    )
+                });
+                let nullable = v.nullable || (infinite_possible && !monotonic);
+                Ok(Val::known(Ty::new("numeric"), nullable, None).named("extract", 2))
             }
             Expr::Ceil { expr, .. } | Expr::Floor { expr, .. } => {
                 let name = if matches!(e, Expr::Ceil { .. }) {
@@ -593,6 +626,38 @@ impl Cx<'_> {
                     }
                 }
             }
+            // System columns of tables, when no column has the name.
+            let system = super::query::SYSTEM_COLUMNS
+                .iter()
+                .find(|(column, _)| *column == name);
+            let mut system_col = None;
+            if found.is_empty()
+                && let Some((column, ty)) = system
+            {
+                let owners = scope
+                    .entries
+                    .iter()
+                    .filter(|e| e.system_columns)
+                    .filter(|e| qualifier.is_none_or(|q| e.qualifier.as_deref() == Some(q)))
+                    .count();
+                if owners > 1 && qualifier.is_none() {
+                    return Err(InferError::new(
+                        format!("column reference `{name}` is ambiguous"),
+                        span,
+                    )
+                    .help("qualify it with the table name or alias"));
+                }
+                if owners > 0 {
+                    system_col = Some(super::query::Col {
+                        name: column.to_string(),
+                        ty: Ty::new(ty),
+                        nullable: false,
+                    });
+                }
+            }
+            if let Some(c) = &system_col {
+                found.push(c);
+            }
             if found.len() > 1 && qualifier.is_none() {
                 return Err(InferError::new(
                     format!("column reference `{name}` is ambiguous"),
@@ -601,7 +666,12 @@ impl Cx<'_> {
                 .help("qualify it with the table name or alias"));
             }
             if let Some(c) = found.first() {
-                return Ok(Val::known(c.ty.clone(), c.nullable, Some(c.name.clone())));
+                let grouped_away = self.grouping_sets && self.aggregate_depth == 0;
+                return Ok(Val::known(
+                    c.ty.clone(),
+                    c.nullable || grouped_away,
+                    Some(c.name.clone()),
+                ));
             }
             // A whole-row reference: `SELECT t FROM t`.
             if qualifier.is_none()
@@ -632,16 +702,7 @@ impl Cx<'_> {
         }
         // Keyword-like functions without parentheses.
         if qualifier.is_none() {
-            let ty = match name {
-                "current_date" => Some("date"),
-                "current_timestamp" => Some("timestamptz"),
-                "current_time" => Some("timetz"),
-                "localtimestamp" => Some("timestamp"),
-                "localtime" => Some("time"),
-                "current_user" | "session_user" | "user" | "current_role" | "current_schema"
-                | "current_catalog" => Some("name"),
-                _ => None,
-            };
+            let ty = super::functions::sql_value_function_type(name);
             if let Some(ty) = ty {
                 return Ok(Val::known(Ty::new(ty), false, Some(name.to_string())));
             }
@@ -737,7 +798,7 @@ impl Cx<'_> {
                 index: i,
             })
             .collect();
-        let chosen = select(self.catalog, &candidates, &[t.clone()]).map_err(|_| {
+        let chosen = select(self.catalog, &candidates, std::slice::from_ref(&t)).map_err(|_| {
             InferError::new(
                 format!(
                     "operator does not exist: {op} {}",

@@ -11,141 +11,109 @@ use super::query::{Col, Cx};
 use super::resolve::{Candidate, select};
 use crate::catalog::{Ty, object_name};
 
-/// Functions that never return NULL for non-NULL arguments (strict or not).
-const NULL_SAFE: &[&str] = &[
-    "lower",
-    "upper",
-    "length",
-    "char_length",
-    "character_length",
-    "octet_length",
-    "bit_length",
-    "btrim",
-    "ltrim",
-    "rtrim",
-    "substr",
-    "substring",
-    "replace",
-    "md5",
-    "abs",
-    "round",
-    "floor",
-    "ceil",
-    "ceiling",
-    "trunc",
-    "date_trunc",
+/// Strict built-ins that can return NULL although every argument is non-NULL (each
+/// one's documentation says when). Every other strict function returns NULL only for
+/// a NULL argument (`pg_proc.proisstrict`). `lower`/`upper` of a range, `substring`
+/// with a pattern, `to_char` of a date/time with a possibly empty format and
+/// `current_setting(name, missing_ok)` are decided in [`strict_result_nullable`].
+const STRICT_BUT_NULLABLE: &[&str] = &[
+    // empty arrays have no dimensions
+    "array_length",
+    "array_lower",
+    "array_upper",
+    "array_ndims",
+    "array_dims",
+    // array elements may be NULL
+    "unnest",
+    // no match
+    "regexp_match",
+    "regexp_substr",
+    // a missing key or element, JSON null as text
+    "json_extract_path",
+    "json_extract_path_text",
+    "jsonb_extract_path",
+    "jsonb_extract_path_text",
+    "json_object_field",
+    "json_object_field_text",
+    "jsonb_object_field",
+    "jsonb_object_field_text",
+    "json_array_element",
+    "json_array_element_text",
+    "jsonb_array_element",
+    "jsonb_array_element_text",
+    "json_array_elements_text",
+    "jsonb_array_elements_text",
+    "jsonb_path_query_first",
+    "jsonb_path_query_first_tz",
+    "jsonb_path_match",
+    "jsonb_path_match_tz",
+    "jsonb_path_exists",
+    "jsonb_path_exists_tz",
+    "fetchval",
+    // a name that does not exist
+    "to_regclass",
+    "to_regtype",
+    "to_regproc",
+    "to_regprocedure",
+    "to_regoper",
+    "to_regoperator",
+    "to_regnamespace",
+    "to_regrole",
+    "to_regcollation",
+    "pg_get_serial_sequence",
+    "pg_get_viewdef",
+    "pg_get_indexdef",
+    "pg_get_constraintdef",
+    "pg_get_functiondef",
+    "pg_get_triggerdef",
+    "pg_get_ruledef",
+    "pg_get_expr",
+    "pg_get_function_arguments",
+    "pg_get_function_result",
+    "pg_get_function_identity_arguments",
+    "obj_description",
+    "col_description",
+    "shobj_description",
+    "pg_relation_size",
+    "pg_total_relation_size",
+    "pg_table_size",
+    "pg_indexes_size",
+    "pg_relation_filenode",
+    "pg_relation_filepath",
+    // infinite input and a field that is not monotonic
     "date_part",
     "extract",
-    "to_char",
-    "to_timestamp",
-    "to_date",
-    "to_number",
-    "age",
-    "left",
-    "right",
-    "lpad",
-    "rpad",
-    "repeat",
-    "reverse",
-    "split_part",
-    "position",
-    "strpos",
-    "initcap",
-    "cardinality",
-    "jsonb_build_object",
-    "json_build_object",
-    "jsonb_build_array",
-    "json_build_array",
-    "make_interval",
-    "make_date",
-    "gen_random_uuid",
-    "uuid_generate_v4",
-    "uuid_generate_v1",
-    "random",
-    "similarity",
-    "digest",
-    "crypt",
-    "gen_salt",
-    "encode",
-    "decode",
-    "sqrt",
-    "power",
-    "pow",
-    "mod",
-    "sign",
-    "ln",
-    "exp",
-    "log",
-    "now",
-    "clock_timestamp",
-    "statement_timestamp",
-    "transaction_timestamp",
-    "timezone",
-    "string_to_array",
-    "array_to_string",
-    "format",
-    "concat",
-    "concat_ws",
-    "to_tsvector",
-    "to_tsquery",
-    "plainto_tsquery",
-    "websearch_to_tsquery",
-    "quote_ident",
-    "quote_literal",
-    "num_nulls",
-    "num_nonnulls",
-    "hstore",
-    "text",
-    "overlay",
-    "translate",
-    "chr",
-    "ascii",
-    "div",
-    "gcd",
-    "lcm",
-    "version",
-    "current_setting",
-    "pg_backend_pid",
-    "txid_current",
-    "nextval",
-    "currval",
-    "setval",
-    "lastval",
-    "overlaps",
-    "isfinite",
-    "justify_days",
-    "justify_hours",
-    "justify_interval",
-    "make_timestamp",
-    "make_timestamptz",
-    "to_json",
-    "to_jsonb",
-    "row_to_json",
-    "array_fill",
-    "generate_series",
-    "unnest",
-    "array_append",
-    "array_prepend",
-    "array_cat",
-    "array_remove",
-    "array_replace",
-    "jsonb_set",
-    "jsonb_insert",
-    "jsonb_strip_nulls",
-    "jsonb_pretty",
-    "jsonb_typeof",
-    "json_typeof",
-    "pg_advisory_lock",
-    "pg_advisory_xact_lock",
-    "pg_try_advisory_lock",
-    "pg_try_advisory_xact_lock",
-    "pg_advisory_unlock",
-    "pg_notify",
-    "nlevel",
-    "subpath",
-    "subltree",
+    // no such thing in this session
+    "txid_current_if_assigned",
+    "pg_current_xact_id_if_assigned",
+    "inet_client_addr",
+    "inet_client_port",
+    "inet_server_addr",
+    "inet_server_port",
+    "pg_last_xact_replay_timestamp",
+    "pg_last_wal_receive_lsn",
+    "pg_last_wal_replay_lsn",
     "lca",
 ];
+
+/// Non-strict built-ins that never return NULL.
+const NON_STRICT_NEVER_NULL: &[&str] = &[
+    "concat",
+    "json_build_object",
+    "json_build_array",
+    "jsonb_build_object",
+    "jsonb_build_array",
+    "num_nulls",
+    "num_nonnulls",
+    "pg_typeof",
+    "quote_nullable",
+    "array_append",
+    "array_prepend",
+    "gen_random_uuid",
+];
+
+/// Non-strict built-ins that return NULL only when their first argument is NULL.
+const NON_STRICT_NULL_ON_FIRST: &[&str] = &["concat_ws", "format"];
 
 /// Window functions whose result is never NULL.
 const WINDOW_NON_NULL: &[&str] = &[
@@ -179,26 +147,152 @@ pub fn plain_args(f: &Function) -> Vec<Expr> {
         .collect()
 }
 
-/// Columns of system views the corpus reads (`pg_timezone_names`).
-pub fn system_relation(name: &str) -> Option<Vec<Col>> {
-    let col = |n: &str, t: &str| Col {
-        name: n.into(),
-        ty: Ty::new(t),
-        nullable: true,
+/// The name of each argument of [`plain_args`] (`None` for positional ones).
+pub fn arg_names(f: &Function) -> Vec<Option<String>> {
+    let FunctionArguments::List(list) = &f.args else {
+        return Vec::new();
     };
+    list.args
+        .iter()
+        .filter_map(|a| match a {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(_)) => Some(None),
+            FunctionArg::Named {
+                name,
+                arg: FunctionArgExpr::Expr(_),
+                ..
+            } => Some(Some(crate::catalog::ident(name))),
+            FunctionArg::ExprNamed {
+                name,
+                arg: FunctionArgExpr::Expr(_),
+                ..
+            } => Some(Some(name.to_string().to_lowercase())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a strict built-in can return NULL for these non-NULL arguments.
+fn strict_result_nullable(
+    name: &str,
+    proc: &Proc,
+    args: &[Expr],
+    arg_types: &[Option<Ty>],
+) -> bool {
+    if STRICT_BUT_NULLABLE.contains(&name) {
+        return true;
+    }
+    let first_is = |names: &[&str]| {
+        proc.args
+            .first()
+            .is_some_and(|a| !a.array && names.contains(&a.name.as_str()))
+    };
+    match name {
+        // The bound of an empty or unbounded range.
+        "lower" | "upper" => first_is(&["anyrange", "anymultirange"]),
+        // substring(text FROM pattern) has no match.
+        "substring" => proc.args.get(1).is_some_and(|a| a.name == "text"),
+        "current_setting" => proc.args.len() > 1,
+        // to_char of a date/time with an empty format is NULL.
+        "to_char" => {
+            let datetime = arg_types.first().is_some_and(|t| {
+                t.as_ref().is_none_or(|t| {
+                    matches!(
+                        t.name.as_str(),
+                        "timestamp" | "timestamptz" | "date" | "interval" | "time" | "timetz"
+                    )
+                })
+            });
+            let nonempty_literal = matches!(
+                args.get(1),
+                Some(Expr::Value(v)) if matches!(&v.value, sqlparser::ast::Value::SingleQuotedString(f) if !f.is_empty())
+            );
+            datetime && !nonempty_literal
+        }
+        _ => false,
+    }
+}
+
+/// Whether a built-in's result can be NULL, from `proisstrict` and the lists above.
+pub(super) fn builtin_result_nullable(
+    name: &str,
+    proc: &Proc,
+    args: &[Val],
+    exprs: &[Expr],
+    arg_types: &[Option<Ty>],
+) -> bool {
+    if proc.strict {
+        return args.iter().any(|a| a.nullable)
+            || strict_result_nullable(name, proc, exprs, arg_types);
+    }
+    if NON_STRICT_NEVER_NULL.contains(&name) {
+        return false;
+    }
+    if NON_STRICT_NULL_ON_FIRST.contains(&name) {
+        return args.first().is_none_or(|a| a.nullable);
+    }
+    if name == "array_cat" {
+        return args.iter().all(|a| a.nullable);
+    }
+    true
+}
+
+/// Columns of pg_catalog's and information_schema's tables and views, read from
+/// `system_relations.txt` (generated by `system_relations.sql` from a live server). A bare
+/// name is looked up in pg_catalog, which is always on the search path.
+pub fn system_relation(schema: Option<&str>, name: &str) -> Option<(String, Vec<Col>)> {
+    static RELATIONS: std::sync::OnceLock<std::collections::HashMap<(String, String), Vec<Col>>> =
+        std::sync::OnceLock::new();
+    let relations = RELATIONS.get_or_init(|| {
+        let mut relations: std::collections::HashMap<(String, String), Vec<Col>> =
+            std::collections::HashMap::new();
+        for line in include_str!("system_relations.txt").lines() {
+            let f: Vec<&str> = line.split('|').collect();
+            let [schema, relation, column, ty, not_null] = f[..] else {
+                continue;
+            };
+            let ty = match ty.strip_prefix('_') {
+                Some(element) => Ty::new(element).to_array(),
+                None => Ty::new(ty),
+            };
+            relations
+                .entry((schema.to_string(), relation.to_string()))
+                .or_default()
+                .push(Col {
+                    name: column.to_string(),
+                    ty,
+                    nullable: not_null != "t",
+                });
+        }
+        relations
+    });
+    let schema = schema.unwrap_or("pg_catalog");
+    relations
+        .get(&(schema.to_string(), name.to_string()))
+        .map(|cols| (schema.to_string(), cols.clone()))
+}
+
+/// The type of an SQL value function written without parentheses (`current_date`, …).
+pub fn sql_value_function_type(name: &str) -> Option<&'static str> {
     Some(match name {
-        "pg_timezone_names" => vec![
-            col("name", "text"),
-            col("abbrev", "text"),
-            col("utc_offset", "interval"),
-            col("is_dst", "bool"),
-        ],
-        "pg_timezone_abbrevs" => vec![
-            col("abbrev", "text"),
-            col("utc_offset", "interval"),
-            col("is_dst", "bool"),
-        ],
+        "current_date" => "date",
+        "current_timestamp" => "timestamptz",
+        "current_time" => "timetz",
+        "localtimestamp" => "timestamp",
+        "localtime" => "time",
+        "current_user" | "session_user" | "user" | "current_role" | "current_schema"
+        | "current_catalog" => "name",
         _ => return None,
+    })
+}
+
+/// An SQL value function as a FROM item: one column named after it.
+pub fn sql_value_function(name: &str) -> Option<Vec<Col>> {
+    sql_value_function_type(name).map(|ty| {
+        vec![Col {
+            name: name.to_string(),
+            ty: Ty::new(ty),
+            nullable: false,
+        }]
     })
 }
 
@@ -249,7 +343,9 @@ impl Cx<'_> {
         span: Span,
     ) -> Result<Val, InferError> {
         let procs = builtins().procs.get(name).cloned().unwrap_or_default();
-        let (v, _) = self.resolve_call(name, &procs, args, span, false)?;
+        let (mut v, proc) = self.resolve_call(name, &procs, args, &[], span)?;
+        let arg_types: Vec<Option<Ty>> = args.iter().map(|a| self.known(a)).collect();
+        v.nullable = builtin_result_nullable(name, &proc, args, &[], &arg_types);
         Ok(v)
     }
 
@@ -258,35 +354,76 @@ impl Cx<'_> {
         name: &str,
         procs: &[Proc],
         args: &[Val],
+        names: &[Option<String>],
         span: Span,
-        has_star: bool,
     ) -> Result<(Val, Proc), InferError> {
         let n = args.len();
+        let named = names.iter().any(Option::is_some);
         let mut candidates = Vec::new();
         for (i, p) in procs.iter().enumerate() {
             let declared = p.args.len();
-            if n == declared || (n < declared && n >= declared - p.defaults) {
-                candidates.push(Candidate {
-                    args: p.args[..n].to_vec(),
-                    ret: p.ret.clone(),
-                    index: i,
-                });
-            }
-            if let Some(element) = &p.variadic
-                && n + 1 >= declared
-            {
-                let mut expanded = p.args[..declared - 1].to_vec();
-                while expanded.len() < n {
-                    expanded.push(element.clone());
+            if named {
+                // Named notation: positional arguments first, then each name's position;
+                // every position left out must have a default (no VARIADIC expansion).
+                let mut slots: Vec<Option<usize>> = vec![None; declared];
+                let mut fits = n <= declared;
+                for (input, arg_name) in names.iter().enumerate() {
+                    if !fits {
+                        break;
+                    }
+                    let position = match arg_name {
+                        None => Some(input),
+                        Some(arg_name) => p.arg_names.iter().position(|a| a == arg_name),
+                    };
+                    match position {
+                        Some(at) if at < declared && slots[at].is_none() => slots[at] = Some(input),
+                        _ => fits = false,
+                    }
                 }
-                candidates.push(Candidate {
-                    args: expanded,
-                    ret: p.ret.clone(),
-                    index: i,
-                });
+                if fits
+                    && slots
+                        .iter()
+                        .enumerate()
+                        .all(|(at, s)| s.is_some() || at >= declared - p.defaults)
+                {
+                    let mut ordered = vec![Ty::new("unknown"); n];
+                    for (at, slot) in slots.iter().enumerate() {
+                        if let Some(input) = slot {
+                            ordered[*input] = p.args[at].clone();
+                        }
+                    }
+                    candidates.push(Candidate {
+                        args: ordered,
+                        ret: p.ret.clone(),
+                        index: i,
+                    });
+                }
+                continue;
+            }
+            match &p.variadic {
+                // PostgreSQL expands VARIADIC whenever the call has at least as many
+                // arguments as declared; the array form needs the VARIADIC keyword.
+                Some(element) if n >= declared => {
+                    let mut expanded = p.args[..declared - 1].to_vec();
+                    while expanded.len() < n {
+                        expanded.push(element.clone());
+                    }
+                    candidates.push(Candidate {
+                        args: expanded,
+                        ret: p.ret.clone(),
+                        index: i,
+                    });
+                }
+                _ if n == declared || (n < declared && n >= declared - p.defaults) => {
+                    candidates.push(Candidate {
+                        args: p.args[..n].to_vec(),
+                        ret: p.ret.clone(),
+                        index: i,
+                    });
+                }
+                _ => {}
             }
         }
-        let _ = has_star;
         let inputs: Vec<Option<Ty>> = args.iter().map(|a| self.known(a)).collect();
         let chosen = select(self.catalog, &candidates, &inputs).map_err(|why| {
             let shown: Vec<String> = inputs
@@ -313,6 +450,32 @@ impl Cx<'_> {
         Ok((Val::known(chosen.ret, true, Some(name.to_string())), proc))
     }
 
+    /// The arguments, WITHIN GROUP expressions and ORDER BY expressions of a call.
+    fn aggregate_args(
+        &mut self,
+        f: &Function,
+        arg_exprs: &[Expr],
+    ) -> Result<(Vec<Val>, Vec<Val>), InferError> {
+        let mut args = Vec::new();
+        for e in arg_exprs {
+            args.push(self.expr(e)?);
+        }
+        let mut within_group = Vec::new();
+        for o in &f.within_group {
+            within_group.push(self.expr(&o.expr)?);
+        }
+        if let FunctionArguments::List(list) = &f.args {
+            for clause in &list.clauses {
+                if let sqlparser::ast::FunctionArgumentClause::OrderBy(order) = clause {
+                    for o in order {
+                        self.expr(&o.expr)?;
+                    }
+                }
+            }
+        }
+        Ok((args, within_group))
+    }
+
     /// A function call; in FROM, also returns the columns of record-returning functions.
     pub fn function_call(
         &mut self,
@@ -333,18 +496,10 @@ impl Cx<'_> {
         }
         let star = matches!(&f.args, FunctionArguments::List(l) if l.args.iter().any(|a| matches!(a, FunctionArg::Unnamed(FunctionArgExpr::Wildcard | FunctionArgExpr::QualifiedWildcard(_)))));
         let arg_exprs = plain_args(f);
+        let names = arg_names(f);
         // Keyword functions written without parentheses.
         if matches!(f.args, FunctionArguments::None) {
-            let ty = match name.as_str() {
-                "current_date" => Some("date"),
-                "current_timestamp" => Some("timestamptz"),
-                "current_time" => Some("timetz"),
-                "localtimestamp" => Some("timestamp"),
-                "localtime" => Some("time"),
-                "current_user" | "session_user" | "user" | "current_role" | "current_schema"
-                | "current_catalog" => Some("name"),
-                _ => None,
-            };
+            let ty = sql_value_function_type(&name);
             if let Some(ty) = ty {
                 return Ok((Val::known(Ty::new(ty), false, Some(name)), None));
             }
@@ -362,20 +517,30 @@ impl Cx<'_> {
                 ));
             }
         }
-        let mut args = Vec::new();
-        for e in &arg_exprs {
-            args.push(self.expr(e)?);
+        // An aggregate's arguments are read per row, before grouping sets null columns out.
+        let aggregate = f.over.is_none()
+            && !qualified
+            && builtins()
+                .procs
+                .get(&name)
+                .is_some_and(|procs| procs.iter().any(|p| p.kind == 'a'));
+        if aggregate {
+            self.aggregate_depth += 1;
         }
-        if let FunctionArguments::List(list) = &f.args {
-            for clause in &list.clauses {
-                if let sqlparser::ast::FunctionArgumentClause::OrderBy(order) = clause {
-                    for o in order {
-                        self.expr(&o.expr)?;
-                    }
-                }
-            }
+        let args = self.aggregate_args(f, &arg_exprs);
+        if aggregate {
+            self.aggregate_depth -= 1;
         }
-        let any_nullable = args.iter().any(|a| a.nullable);
+        let (mut args, within_group) = args?;
+        // An ordered-set aggregate's WITHIN GROUP (ORDER BY …) expressions are its
+        // aggregated arguments, after the direct ones (`percentile_disc(float8, anyelement)`).
+        let mut arg_exprs = arg_exprs;
+        let mut names = names;
+        for (o, v) in f.within_group.iter().zip(within_group) {
+            args.push(v);
+            arg_exprs.push(o.expr.clone());
+            names.push(None);
+        }
         match name.as_str() {
             "coalesce" if !qualified => {
                 let ty = self.common(&args, span)?;
@@ -420,9 +585,10 @@ impl Cx<'_> {
                     defaults: u.defaults,
                     ret: u.returns.clone(),
                     args: u.args.clone(),
+                    arg_names: u.arg_names.clone(),
                 })
                 .collect();
-            let (v, proc) = self.resolve_call(&name, &procs, &args, span, star)?;
+            let (v, proc) = self.resolve_call(&name, &procs, &args, &names, span)?;
             let chosen = user
                 .iter()
                 .find(|u| u.args == proc.args && u.returns == proc.ret)
@@ -463,11 +629,12 @@ impl Cx<'_> {
             return Err(InferError::new(format!("function `{name}` does not exist"), f.name.span())
                 .help("check the function name; functions created in migrations are known by their signature"));
         }
-        let (mut v, proc) = self.resolve_call(&name, &procs, &args, span, star)?;
+        let (mut v, proc) = self.resolve_call(&name, &procs, &args, &names, span)?;
+        let arg_types: Vec<Option<Ty>> = args.iter().map(|a| self.known(a)).collect();
         v.nullable = match proc.kind {
             'a' => true,
             'w' => !WINDOW_NON_NULL.contains(&name.as_str()),
-            _ => any_nullable || !NULL_SAFE.contains(&name.as_str()),
+            _ => builtin_result_nullable(&name, &proc, &args, &arg_exprs, &arg_types),
         };
         if f.over.is_some() && name == "count" {
             v.nullable = false;

@@ -6,6 +6,9 @@ mod expr;
 mod functions;
 mod query;
 pub mod resolve;
+mod unparsed;
+
+pub use unparsed::{rewrite_subscript_assignments, utility_statement};
 
 use sqlparser::ast::{Query, Statement};
 use sqlparser::tokenizer::Span;
@@ -59,6 +62,20 @@ pub fn infer_statement(
 ) -> Result<Inferred, InferError> {
     let mut cx = query::Cx::new(catalog, param_count);
     let (columns, returns_rows) = cx.statement(statement)?;
+    if let Some((i, first, second)) = &cx.param_conflict {
+        return Err(InferError::new(
+            format!(
+                "inconsistent types deduced for parameter ${}: {first} versus {second}",
+                i + 1
+            ),
+            cx.param_spans
+                .get(*i)
+                .copied()
+                .flatten()
+                .unwrap_or(Span::empty()),
+        )
+        .help("use one parameter per type, or cast it where it is used, e.g. `:name::text`"));
+    }
     let mut params = Vec::new();
     for (i, p) in cx.params.iter().enumerate() {
         match p {

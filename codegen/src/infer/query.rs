@@ -4,7 +4,7 @@ use sqlparser::ast::{
     AssignmentTarget, Expr, FromTable, GroupByExpr, Join, JoinConstraint, JoinOperator,
     LimitClause, ObjectName, OnConflictAction, OnInsert, Query, Select, SelectItem,
     SelectItemQualifiedWildcardKind, SetExpr, SetOperator, Spanned, Statement, TableAlias,
-    TableFactor, TableObject, TableWithJoins, UpdateTableFromKind,
+    TableFactor, TableObject, TableWithJoins, UpdateTableFromKind, Value,
 };
 use sqlparser::tokenizer::Span;
 
@@ -30,6 +30,9 @@ pub struct Entry {
     pub cols: Vec<Col>,
     /// Columns merged away by USING/NATURAL (not found unqualified, not in `*`).
     pub hidden: Vec<bool>,
+    /// A table or materialized view: it has the system columns (`ctid`, `xmin`, …),
+    /// which are found by name but are not part of `*`.
+    pub system_columns: bool,
 }
 
 /// A FROM clause's visible names and `*` expansion.
@@ -48,6 +51,13 @@ pub struct Cx<'a> {
     pub scopes: Vec<Scope>,
     pub ctes: Vec<(String, Vec<Col>)>,
     pub last_scope: Option<Scope>,
+    /// Inside the select list or HAVING of a query with GROUPING SETS, ROLLUP or CUBE:
+    /// a column outside an aggregate's arguments can be NULL (in the sets without it).
+    pub grouping_sets: bool,
+    /// How many aggregate calls' arguments are being inferred.
+    pub aggregate_depth: usize,
+    /// The first parameter given two different types: (index, first, second).
+    pub param_conflict: Option<(usize, Ty, Ty)>,
 }
 
 impl<'a> Cx<'a> {
@@ -60,6 +70,9 @@ impl<'a> Cx<'a> {
             scopes: Vec::new(),
             ctes: Vec::new(),
             last_scope: None,
+            grouping_sets: false,
+            aggregate_depth: 0,
+            param_conflict: None,
         }
     }
 
@@ -110,7 +123,7 @@ impl<'a> Cx<'a> {
             for cte in &with.cte_tables {
                 let name = ident(&cte.alias.name);
                 let cols = if with.recursive {
-                    self.recursive_cte(&name, &cte.query)?
+                    self.recursive_cte(&name, &cte.query, &cte.alias)?
                 } else {
                     self.query(&cte.query)?
                 };
@@ -128,29 +141,33 @@ impl<'a> Cx<'a> {
         if let Some(order_by) = &q.order_by
             && let sqlparser::ast::OrderByKind::Expressions(exprs) = &order_by.kind
         {
-            // ORDER BY may name output columns or FROM columns; only parameters matter here.
-            let scope = self.last_scope.take();
-            let pushed = if let Some(mut scope) = scope {
-                scope.entries.push(Entry {
+            // A bare name or a number names an output column; any other expression is
+            // over the FROM items (output columns only after a set operation).
+            let scope = self.last_scope.take().unwrap_or_else(|| Scope {
+                entries: vec![Entry {
                     qualifier: None,
                     schema: None,
                     cols: cols.clone(),
                     hidden: vec![false; cols.len()],
-                });
-                self.scopes.push(scope);
-                true
-            } else {
-                false
-            };
+                    system_columns: false,
+                }],
+                ..Scope::default()
+            });
+            self.scopes.push(scope);
+            let mut result = Ok(());
             for e in exprs {
-                if matches!(&e.expr, Expr::Value(_)) {
-                    continue;
+                let output_name = match &e.expr {
+                    Expr::Identifier(i) => cols.iter().any(|c| c.name == ident(i)),
+                    Expr::Value(_) => true,
+                    _ => false,
+                };
+                if !output_name && let Err(err) = self.expr(&e.expr) {
+                    result = Err(err);
+                    break;
                 }
-                let _ = self.expr(&e.expr);
             }
-            if pushed {
-                self.scopes.pop();
-            }
+            self.scopes.pop();
+            result?;
         }
         match &q.limit_clause {
             Some(LimitClause::LimitOffset { limit, offset, .. }) => {
@@ -181,26 +198,39 @@ impl<'a> Cx<'a> {
         Ok(())
     }
 
-    fn recursive_cte(&mut self, name: &str, q: &Query) -> Result<Vec<Col>, InferError> {
-        if let SetExpr::SetOperation { left, .. } = &*q.body {
-            let seed = self.set_expr(left, false)?;
-            let seed: Vec<Col> = seed
-                .into_iter()
-                .map(|c| Col {
-                    nullable: true,
-                    ..c
-                })
-                .collect();
-            self.ctes.push((name.to_string(), seed));
+    /// A recursive CTE: its columns take the non-recursive term's types and the alias's
+    /// names; a column is nullable when either term can make it NULL, found by
+    /// re-inferring the recursive term until the nullability stops changing.
+    fn recursive_cte(
+        &mut self,
+        name: &str,
+        q: &Query,
+        alias: &TableAlias,
+    ) -> Result<Vec<Col>, InferError> {
+        let SetExpr::SetOperation { left, .. } = &*q.body else {
+            return self.query(q).map(|cols| rename(cols, alias));
+        };
+        let mut cols = rename(self.set_expr(left, false)?, alias);
+        for _ in 0..8 {
+            self.ctes.push((name.to_string(), cols.clone()));
             let result = self.query(q);
             self.ctes.pop();
-            let mut cols = result?;
-            for c in &mut cols {
-                c.nullable = true;
+            let whole = result?;
+            let mut changed = false;
+            for (c, w) in cols.iter_mut().zip(&whole) {
+                if w.nullable && !c.nullable {
+                    c.nullable = true;
+                    changed = true;
+                }
             }
-            return Ok(cols);
+            if !changed {
+                return Ok(cols);
+            }
         }
-        self.query(q)
+        for c in &mut cols {
+            c.nullable = true;
+        }
+        Ok(cols)
     }
 
     pub fn set_expr(&mut self, body: &SetExpr, keep_scope: bool) -> Result<Vec<Col>, InferError> {
@@ -332,7 +362,7 @@ impl<'a> Cx<'a> {
         &mut self,
         select: &Select,
     ) -> Result<Vec<(super::expr::Val, String)>, InferError> {
-        let scope = self.from_clause(&select.from)?;
+        let scope = self.scope_of_from(&select.from)?;
         self.scopes.push(scope);
         let result = self.select_in_scope(select);
         let scope = self.scopes.pop();
@@ -348,13 +378,29 @@ impl<'a> Cx<'a> {
             let v = self.expr(selection)?;
             self.settle(&v, &Ty::new("bool"));
         }
-        if let GroupByExpr::Expressions(exprs, _) = &select.group_by {
+        let mut grouping_sets = false;
+        if let GroupByExpr::Expressions(exprs, modifiers) = &select.group_by {
+            grouping_sets = !modifiers.is_empty();
             for e in exprs {
+                grouping_sets |=
+                    matches!(e, Expr::GroupingSets(_) | Expr::Rollup(_) | Expr::Cube(_));
                 if !matches!(e, Expr::Value(_)) {
                     let _ = self.expr(e);
                 }
             }
         }
+        let outer_grouping_sets = std::mem::replace(&mut self.grouping_sets, grouping_sets);
+        let outer_aggregate_depth = std::mem::take(&mut self.aggregate_depth);
+        let result = self.select_list(select);
+        self.grouping_sets = outer_grouping_sets;
+        self.aggregate_depth = outer_aggregate_depth;
+        result
+    }
+
+    fn select_list(
+        &mut self,
+        select: &Select,
+    ) -> Result<Vec<(super::expr::Val, String)>, InferError> {
         if let Some(having) = &select.having {
             let v = self.expr(having)?;
             self.settle(&v, &Ty::new("bool"));
@@ -430,7 +476,7 @@ impl<'a> Cx<'a> {
         None
     }
 
-    pub fn from_clause(&mut self, from: &[TableWithJoins]) -> Result<Scope, InferError> {
+    pub fn scope_of_from(&mut self, from: &[TableWithJoins]) -> Result<Scope, InferError> {
         let mut scope = Scope::default();
         for item in from {
             let s = self.table_with_joins(item, &scope)?;
@@ -541,6 +587,7 @@ impl<'a> Cx<'a> {
                 schema: None,
                 cols: merged.clone(),
                 hidden: vec![false; merged.len()],
+                system_columns: false,
             });
         }
         scope.entries.extend(left.entries);
@@ -565,6 +612,29 @@ impl<'a> Cx<'a> {
             star: entry.cols.clone(),
             entries: vec![entry],
         }
+    }
+
+    /// A sequence read as a relation (`SELECT last_value FROM my_seq`).
+    fn sequence_columns(&self, schema: Option<&str>, name: &str) -> Option<Vec<Col>> {
+        let schema = schema.unwrap_or("public");
+        self.catalog
+            .sequences
+            .iter()
+            .any(|(s, n)| s == schema && n == name)
+            .then(|| {
+                [
+                    ("last_value", "int8"),
+                    ("log_cnt", "int8"),
+                    ("is_called", "bool"),
+                ]
+                .into_iter()
+                .map(|(name, ty)| Col {
+                    name: name.into(),
+                    ty: Ty::new(ty),
+                    nullable: false,
+                })
+                .collect()
+            })
     }
 
     pub fn relation_entry(
@@ -593,8 +663,16 @@ impl<'a> Cx<'a> {
                     .collect(),
                 Some(r.schema.clone()),
             )
-        } else if let Some(cols) = super::functions::system_relation(name) {
-            (cols, Some("pg_catalog".into()))
+        } else if let Some((schema, cols)) = super::functions::system_relation(schema, name) {
+            (cols, Some(schema))
+        } else if let Some(cols) = self.sequence_columns(schema, name) {
+            (cols, schema.map(str::to_string))
+        } else if let Some(mut cols) = super::functions::sql_value_function(name) {
+            // A scalar function's column takes the alias's name (`FROM current_date AS d`).
+            if let Some(alias) = alias {
+                cols[0].name = ident(&alias.name);
+            }
+            (cols, None)
         } else {
             return Err(
                 InferError::new(format!("relation `{name}` does not exist"), span)
@@ -605,8 +683,18 @@ impl<'a> Cx<'a> {
             qualifier: Some(name.to_string()),
             schema: schema_name.or(schema.map(str::to_string)),
             hidden: vec![false; cols.len()],
+            system_columns: false,
             cols,
         };
+        // Tables and materialized views have system columns.
+        entry.system_columns = !self.ctes.iter().any(|(n, _)| schema.is_none() && n == name)
+            && self.catalog.relation(schema, name).is_some_and(|r| {
+                matches!(
+                    r.kind,
+                    crate::catalog::RelationKind::Table
+                        | crate::catalog::RelationKind::MaterializedView
+                )
+            });
         if let Some(alias) = alias {
             entry.qualifier = Some(ident(&alias.name));
             entry.schema = None;
@@ -682,6 +770,7 @@ impl<'a> Cx<'a> {
                     qualifier: Some(ident(&alias.name)),
                     schema: None,
                     hidden: vec![false; cols.len()],
+                    system_columns: false,
                     cols,
                 }))
             }
@@ -773,6 +862,7 @@ impl<'a> Cx<'a> {
                     qualifier,
                     schema: None,
                     hidden: vec![false; cols.len()],
+                    system_columns: false,
                     cols,
                 }))
             }
@@ -790,6 +880,7 @@ impl<'a> Cx<'a> {
                         qualifier: Some(ident(&alias.name)),
                         schema: None,
                         hidden: vec![false; cols.len()],
+                        system_columns: false,
                         cols,
                     });
                 }
@@ -848,6 +939,7 @@ impl<'a> Cx<'a> {
             qualifier,
             schema: None,
             hidden: vec![false; cols.len()],
+            system_columns: false,
             cols,
         })
     }
@@ -970,7 +1062,7 @@ impl<'a> Cx<'a> {
                     UpdateTableFromKind::BeforeSet(from) | UpdateTableFromKind::AfterSet(from),
                 ) = &update.from
                 {
-                    let extra = self.from_clause(from)?;
+                    let extra = self.scope_of_from(from)?;
                     scope.entries.extend(extra.entries);
                     scope.star.extend(extra.star);
                 }
@@ -992,9 +1084,9 @@ impl<'a> Cx<'a> {
                 let tables = match &delete.from {
                     FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
                 };
-                let mut scope = self.from_clause(tables)?;
+                let mut scope = self.scope_of_from(tables)?;
                 if let Some(using) = &delete.using {
-                    let extra = self.from_clause(using)?;
+                    let extra = self.scope_of_from(using)?;
                     scope.entries.extend(extra.entries);
                     scope.star.extend(extra.star);
                 }
@@ -1026,12 +1118,17 @@ impl<'a> Cx<'a> {
                         row[targets.len()].span(),
                     ));
                 }
+                // The whole row is read before any value is coerced to its column, so a
+                // parameter used twice meets both columns' types.
+                let mut vals = Vec::new();
                 for (e, &t) in row.iter().zip(targets) {
                     if matches!(e, Expr::Identifier(i) if i.value.eq_ignore_ascii_case("default") && i.quote_style.is_none())
                     {
                         continue;
                     }
-                    let v = self.expr(e)?;
+                    vals.push((self.expr(e)?, t));
+                }
+                for (v, t) in vals {
                     self.assign(
                         &v,
                         &entry.cols[t].ty,
@@ -1041,16 +1138,63 @@ impl<'a> Cx<'a> {
             }
             return Ok(());
         }
+        // INSERT … SELECT: a bare parameter or literal in the select list is coerced to
+        // its target column, so a parameter takes that column's type.
+        if let SetExpr::Select(select) = &*source.body {
+            for (item, &t) in select.projection.iter().zip(targets) {
+                let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) = item
+                else {
+                    continue;
+                };
+                let mut e = e;
+                while let Expr::Nested(inner) = e {
+                    e = inner;
+                }
+                if let Expr::Value(v) = e
+                    && let Value::Placeholder(p) = &v.value
+                    && let Some(n) = p.trim_start_matches('$').parse::<usize>().ok()
+                    && (1..=self.params.len()).contains(&n)
+                {
+                    let param = super::expr::Val {
+                        t: super::expr::T::Param(n - 1),
+                        nullable: true,
+                        name: None,
+                        strength: 0,
+                    };
+                    self.assign(
+                        &param,
+                        &entry.cols[t].ty,
+                        !not_null.get(t).copied().unwrap_or(false),
+                    );
+                }
+            }
+        }
         let cols = self.query(source)?;
-        let _ = cols;
+        if cols.len() > targets.len() {
+            return Err(InferError::new(
+                "INSERT has more expressions than target columns",
+                source.span(),
+            ));
+        }
         Ok(())
     }
 
+    /// Assigns a value to a column; a parameter may be NULL when the column accepts NULL
+    /// (a NOT NULL domain rejects it, although it does not keep NULL out of reads).
     fn assign(&mut self, v: &super::expr::Val, ty: &Ty, nullable_target: bool) {
-        if let super::expr::T::Param(i) = v.t {
-            if self.params[i].is_none() {
-                self.param_nullable[i] = nullable_target;
-            }
+        let domain_rejects_null = !ty.array
+            && matches!(
+                self.catalog.user_type(None, &ty.name),
+                Some(crate::catalog::UserType {
+                    def: crate::catalog::UserTypeDef::Domain { not_null: true, .. },
+                    ..
+                })
+            );
+        let nullable_target = nullable_target && !domain_rejects_null;
+        if let super::expr::T::Param(i) = v.t
+            && self.params[i].is_none()
+        {
+            self.param_nullable[i] = nullable_target;
         }
         self.settle(v, ty);
     }
@@ -1066,18 +1210,40 @@ impl<'a> Cx<'a> {
                 AssignmentTarget::ColumnName(n) => vec![n],
                 AssignmentTarget::Tuple(ns) => ns.iter().collect(),
             };
-            let v = self.expr(&a.value)?;
-            if names.len() == 1 {
-                let n = names[0].0.last().map(|p| p.to_string()).unwrap_or_default();
-                let n = n.trim_matches('"').to_string();
-                let n = if names[0].to_string().contains('"') {
-                    n
-                } else {
-                    n.to_lowercase()
+            if names.len() > 1 {
+                // SET (a, b) = (x, y): each value is assigned to its column.
+                let mut value = &a.value;
+                while let Expr::Nested(inner) = value {
+                    value = inner;
+                }
+                let items: Vec<&Expr> = match value {
+                    Expr::Tuple(items) => items.iter().collect(),
+                    _ => Vec::new(),
                 };
-                let i = entry.cols.iter().position(|c| c.name == n).ok_or_else(|| {
-                    InferError::new(format!("column `{n}` does not exist"), names[0].span())
-                })?;
+                if items.is_empty() {
+                    self.expr(&a.value)?;
+                    continue;
+                }
+                if items.len() != names.len() {
+                    return Err(InferError::new(
+                        "number of columns does not match number of values",
+                        a.value.span(),
+                    ));
+                }
+                for (name, item) in names.iter().zip(items) {
+                    let i = self.assignment_column(entry, name)?;
+                    let v = self.expr(item)?;
+                    self.assign(
+                        &v,
+                        &entry.cols[i].ty,
+                        !not_null.get(i).copied().unwrap_or(false),
+                    );
+                }
+                continue;
+            }
+            let v = self.expr(&a.value)?;
+            if let [name] = names.as_slice() {
+                let i = self.assignment_column(entry, name)?;
                 self.assign(
                     &v,
                     &entry.cols[i].ty,
@@ -1086,6 +1252,21 @@ impl<'a> Cx<'a> {
             }
         }
         Ok(())
+    }
+
+    fn assignment_column(&self, entry: &Entry, name: &ObjectName) -> Result<usize, InferError> {
+        let n = name.0.last().map(|p| p.to_string()).unwrap_or_default();
+        let n = n.trim_matches('"').to_string();
+        let n = if name.to_string().contains('"') {
+            n
+        } else {
+            n.to_lowercase()
+        };
+        entry
+            .cols
+            .iter()
+            .position(|c| c.name == n)
+            .ok_or_else(|| InferError::new(format!("column `{n}` does not exist"), name.span()))
     }
 
     fn returning(
@@ -1137,6 +1318,16 @@ impl<'a> Cx<'a> {
         Ok((out, true))
     }
 }
+
+/// System columns of every table (PostgreSQL docs, "System Columns").
+pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[
+    ("tableoid", "oid"),
+    ("xmin", "xid"),
+    ("cmin", "cid"),
+    ("xmax", "xid"),
+    ("cmax", "cid"),
+    ("ctid", "tid"),
+];
 
 fn rename(mut cols: Vec<Col>, alias: &TableAlias) -> Vec<Col> {
     for (c, a) in cols.iter_mut().zip(&alias.columns) {

@@ -81,43 +81,46 @@ fn polymorphic_accepts(catalog: &Catalog, from: &Ty, to: &Ty) -> bool {
 }
 
 /// Chooses among `candidates` for inputs `inputs` (`None` = unknown: a literal or an
-/// untyped parameter), following PostgreSQL's func_select_candidate.
+/// untyped parameter), following PostgreSQL's func_get_detail + func_select_candidate
+/// (parse_func.c): exact match, implicit coercibility, most exact matches, most
+/// preferred types within the input's category, categories for unknown inputs (string
+/// wins), and finally "unknowns take the type of the known inputs".
 pub fn select(
     catalog: &Catalog,
     candidates: &[Candidate],
     inputs: &[Option<Ty>],
 ) -> Result<Chosen, String> {
+    // An exact match on the declared types wins outright.
+    if let Some(exact) = candidates.iter().find(|c| {
+        c.args.len() == inputs.len()
+            && c.args
+                .iter()
+                .zip(inputs)
+                .all(|(d, i)| i.as_ref() == Some(d))
+    }) {
+        return bind_polymorphic(catalog, exact, inputs);
+    }
     let inputs: Vec<Option<Ty>> = inputs
         .iter()
         .map(|i| i.as_ref().map(|t| catalog.base_type(t)))
         .collect();
+    let coercible = |c: &Candidate, inputs: &[Option<Ty>]| {
+        c.args.iter().zip(inputs).all(|(d, i)| {
+            i.as_ref()
+                .is_none_or(|i| can_coerce_implicitly(catalog, i, d))
+        }) && bind_polymorphic(catalog, c, inputs).is_ok()
+    };
     let viable: Vec<&Candidate> = candidates
         .iter()
         .filter(|c| c.args.len() == inputs.len())
-        .filter(|c| {
-            c.args.iter().zip(&inputs).all(|(d, i)| {
-                i.as_ref()
-                    .is_none_or(|i| can_coerce_implicitly(catalog, i, d))
-            })
-        })
-        .filter(|c| bind_polymorphic(catalog, c, &inputs).is_ok())
+        .filter(|c| coercible(c, &inputs))
         .collect();
-    if viable.is_empty() {
-        return Err("no candidate accepts these argument types".into());
+    match viable.len() {
+        0 => return Err("no candidate accepts these argument types".into()),
+        1 => return bind_polymorphic(catalog, viable[0], &inputs),
+        _ => {}
     }
-    // Exact matches first.
-    if let Some(exact) = viable.iter().find(|c| {
-        c.args
-            .iter()
-            .zip(&inputs)
-            .all(|(d, i)| i.as_ref().is_some_and(|i| i == d))
-    }) {
-        return bind_polymorphic(catalog, exact, &inputs);
-    }
-    if viable.len() == 1 {
-        return bind_polymorphic(catalog, viable[0], &inputs);
-    }
-    // Most exact matches.
+    // Keep the candidates with the most exact matches (all when none match).
     let exact_count = |c: &Candidate| {
         c.args
             .iter()
@@ -125,97 +128,106 @@ pub fn select(
             .filter(|(d, i)| i.as_ref() == Some(*d))
             .count()
     };
-    let best = viable.iter().map(|c| exact_count(c)).max().unwrap_or(0);
-    let mut keep: Vec<&Candidate> = viable
-        .into_iter()
-        .filter(|c| exact_count(c) == best)
-        .collect();
+    let keep = keep_best(viable, &exact_count);
     if keep.len() == 1 {
         return bind_polymorphic(catalog, keep[0], &inputs);
     }
-    // Most preferred types where coercion is needed.
+    // Then the most exact-or-preferred matches, a preferred type counting only within
+    // the input's own category.
     let preferred_count = |c: &Candidate| {
         c.args
             .iter()
             .zip(&inputs)
             .filter(|(d, i)| {
-                i.as_ref()
-                    .is_some_and(|i| i != *d && category(catalog, i) == category(catalog, d))
-                    && preferred(catalog, d)
+                i.as_ref().is_some_and(|i| {
+                    i == *d
+                        || (preferred(catalog, d) && category(catalog, i) == category(catalog, d))
+                })
             })
             .count()
     };
-    let best = keep.iter().map(|c| preferred_count(c)).max().unwrap_or(0);
-    keep.retain(|c| preferred_count(c) == best);
+    let mut keep = keep_best(keep, &preferred_count);
     if keep.len() == 1 {
         return bind_polymorphic(catalog, keep[0], &inputs);
     }
-    // Unknown inputs: choose a category per position.
-    if inputs.iter().any(Option::is_none) {
-        let mut remaining = keep.clone();
-        for (position, input) in inputs.iter().enumerate() {
-            if input.is_some() {
-                continue;
-            }
-            let categories: Vec<char> = remaining
-                .iter()
-                .filter(|c| !is_polymorphic(&c.args[position]))
-                .map(|c| category(catalog, &c.args[position]))
-                .collect();
-            if categories.is_empty() {
-                continue;
-            }
-            let chosen = if categories.contains(&'S') {
-                'S'
-            } else if categories.iter().all(|c| *c == categories[0]) {
-                categories[0]
-            } else {
-                remaining.clear();
-                break;
-            };
-            remaining.retain(|c| {
-                is_polymorphic(&c.args[position]) || category(catalog, &c.args[position]) == chosen
-            });
-            if remaining
-                .iter()
-                .any(|c| preferred(catalog, &c.args[position]))
-            {
-                remaining.retain(|c| {
-                    preferred(catalog, &c.args[position]) || is_polymorphic(&c.args[position])
-                });
+    if inputs.iter().all(Option::is_some) {
+        return Err(AMBIGUOUS.into());
+    }
+    // Unknown inputs: per position, the category the candidates agree on, the string
+    // category winning a conflict; then keep the candidates of that category (and of a
+    // preferred type, when one of them is preferred).
+    let mut slots: Vec<Option<(char, bool)>> = vec![None; inputs.len()];
+    let mut resolved = true;
+    for (position, input) in inputs.iter().enumerate() {
+        if input.is_some() {
+            continue;
+        }
+        let mut slot: Option<(char, bool)> = None;
+        let mut conflict = false;
+        for c in &keep {
+            let d = &c.args[position];
+            let (cat, pref) = (category(catalog, d), preferred(catalog, d));
+            match &mut slot {
+                None => slot = Some((cat, pref)),
+                Some((s, p)) if *s == cat => *p |= pref,
+                Some(s) if cat == 'S' => *s = (cat, pref),
+                Some(_) => conflict = true,
             }
         }
-        if remaining.len() == 1 {
-            return bind_polymorphic(catalog, remaining[0], &inputs);
+        if conflict && slot.is_none_or(|(s, _)| s != 'S') {
+            resolved = false;
+            break;
         }
-        // All known inputs of one type: assume the unknowns are of that type too.
-        let known: Vec<&Ty> = inputs.iter().flatten().collect();
-        if let Some(first) = known.first()
-            && known.iter().all(|k| k == first)
-        {
-            let filled: Vec<Option<Ty>> = inputs
-                .iter()
-                .map(|i| Some(i.clone().unwrap_or((*first).clone())))
-                .collect();
-            let fits: Vec<&Candidate> = keep
-                .iter()
-                .copied()
-                .filter(|c| {
-                    c.args.iter().zip(&filled).all(|(d, i)| {
-                        can_coerce_implicitly(catalog, i.as_ref().expect("filled"), d)
-                    })
+        slots[position] = slot;
+    }
+    if resolved {
+        let stripped: Vec<&Candidate> = keep
+            .iter()
+            .copied()
+            .filter(|c| {
+                slots.iter().enumerate().all(|(position, slot)| {
+                    let Some((cat, pref)) = slot else { return true };
+                    let d = &c.args[position];
+                    category(catalog, d) == *cat && (!pref || preferred(catalog, d))
                 })
-                .collect();
-            if fits.len() == 1 {
-                return bind_polymorphic(catalog, fits[0], &inputs);
-            }
-            if let Some(exact) = fits.iter().find(|c| c.args.iter().all(|d| d == *first)) {
-                return bind_polymorphic(catalog, exact, &inputs);
-            }
+            })
+            .collect();
+        if stripped.len() == 1 {
+            return bind_polymorphic(catalog, stripped[0], &inputs);
+        }
+        if !stripped.is_empty() {
+            keep = stripped;
         }
     }
-    Err("the call is ambiguous: several functions or operators accept these argument types".into())
+    // Last gasp: when all known inputs share one type, assume the unknowns have it too.
+    let known: Vec<&Ty> = inputs.iter().flatten().collect();
+    if let Some(first) = known.first()
+        && known.iter().all(|k| k == first)
+    {
+        let filled: Vec<Option<Ty>> = inputs.iter().map(|_| Some((*first).clone())).collect();
+        let fits: Vec<&Candidate> = keep
+            .iter()
+            .copied()
+            .filter(|c| coercible(c, &filled))
+            .collect();
+        if fits.len() == 1 {
+            return bind_polymorphic(catalog, fits[0], &inputs);
+        }
+    }
+    Err(AMBIGUOUS.into())
 }
+
+/// The candidates with the highest score (all of them when every score is 0).
+fn keep_best<'a>(
+    list: Vec<&'a Candidate>,
+    score: &dyn Fn(&Candidate) -> usize,
+) -> Vec<&'a Candidate> {
+    let best = list.iter().map(|c| score(c)).max().unwrap_or(0);
+    list.into_iter().filter(|c| score(c) == best).collect()
+}
+
+const AMBIGUOUS: &str =
+    "the call is ambiguous: several functions or operators accept these argument types";
 
 /// Makes polymorphic argument and result types concrete.
 pub fn bind_polymorphic(
