@@ -61,7 +61,7 @@ pub enum Error {
         /// Version of the failed migration.
         version: i64,
         /// Name of the failed migration.
-        name: String,
+        name: &'static str,
         /// SQLSTATE reported by the server (`XX000` when the connection failed).
         sqlstate: String,
         /// The server's message.
@@ -83,7 +83,7 @@ pub enum Error {
         /// Version of the edited migration.
         version: i64,
         /// Name in this build.
-        name: String,
+        name: &'static str,
         /// Checksum recorded when it was applied.
         applied_checksum: u64,
         /// Checksum of the file in this build.
@@ -109,7 +109,7 @@ pub enum Error {
         /// Version of the pending migration.
         version: i64,
         /// Its name.
-        name: String,
+        name: &'static str,
         /// The newest version already applied.
         newest_applied: i64,
     },
@@ -132,7 +132,7 @@ pub enum Error {
         /// Version without a down script.
         version: i64,
         /// Its name.
-        name: String,
+        name: &'static str,
     },
 
     /// A local PostgreSQL cluster could not be set up or started.

@@ -230,7 +230,7 @@ impl Migrator {
                     if checksum != row.checksum || migration.name != row.name {
                         return Err(Error::MigrationEdited {
                             version: row.version,
-                            name: migration.name.to_string(),
+                            name: migration.name,
                             applied_checksum: row.checksum,
                             file_checksum: checksum,
                         });
@@ -253,7 +253,7 @@ impl Migrator {
             {
                 return Err(Error::MigrationOutOfOrder {
                     version,
-                    name: migration.name.to_string(),
+                    name: migration.name,
                     newest_applied: newest,
                 });
             }
@@ -379,7 +379,7 @@ pub(crate) fn migration_failed(
     };
     Error::MigrationFailed {
         version: migration.version,
-        name: migration.name.to_string(),
+        name: migration.name,
         sqlstate,
         message,
         line,

@@ -41,7 +41,7 @@ pub async fn plan_revert(
         if migration.down.is_none() {
             return Err(Error::NoDownScript {
                 version,
-                name: migration.name.to_string(),
+                name: migration.name,
             });
         }
         plan.push(migration);

@@ -8,7 +8,7 @@ VALUES (:key, :value, :environment, :description, :actor, :actor)
 ON CONFLICT (key, environment)
 DO UPDATE SET value = EXCLUDED.value, description = coalesce(EXCLUDED.description, app_config.description),
               updated_by = EXCLUDED.updated_by
-RETURNING id, key, value, created_at = updated_at AS inserted;
+RETURNING id, key, value, (xmax = 0) AS inserted;
 
 --! environment_config :many
 SELECT key, value, value ->> 'label' AS label, jsonb_typeof(value) AS kind

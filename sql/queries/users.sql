@@ -2,7 +2,7 @@
 --- An active (not soft-deleted) user by email.
 SELECT id, company_id, email, password_hash, user_slug, display_name, last_login_at, created_at
 FROM users
-WHERE email = lower(:email::text) AND deleted_at IS NULL;
+WHERE email = lower(:email) AND deleted_at IS NULL;
 
 --! user_by_slug :opt
 --- The public profile of an active user, for `/u/<slug>` URLs.
@@ -14,7 +14,7 @@ WHERE u.user_slug = :slug AND u.deleted_at IS NULL;
 --! create_user :one
 --- Creates a user; `created_by` is the acting user, if any.
 INSERT INTO users (company_id, email, password_hash, user_slug, display_name, created_by, updated_by)
-VALUES (:company_id, lower(:email::text), :password_hash, :user_slug, :display_name, :created_by, :created_by)
+VALUES (:company_id, lower(:email), :password_hash, :user_slug, :display_name, :created_by, :created_by)
 RETURNING id, created_at;
 
 --! list_company_users :many
@@ -52,5 +52,5 @@ ORDER BY p.code;
 
 --! grant_role :exec
 INSERT INTO user_roles (user_id, role_id, created_by)
-SELECT :user_id::uuid, r.id, :granted_by::uuid FROM roles r WHERE r.name = :role_name
+SELECT :user_id, r.id, :granted_by FROM roles r WHERE r.name = :role_name
 ON CONFLICT DO NOTHING;

@@ -93,7 +93,6 @@ async fn generated_functions_round_trip_through_pool_client_and_transaction() {
             user_slug: "ada",
             display_name: "Ada",
             created_by: None,
-            _marker: std::marker::PhantomData,
         },
     )
     .await
@@ -153,13 +152,13 @@ async fn generated_functions_round_trip_through_pool_client_and_transaction() {
         .await
         .unwrap();
     assert_eq!(
-        users::grant_role(&plain, created.id, created.id, "viewer")
+        users::grant_role(&plain, created.id, Some(created.id), "viewer")
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        users::grant_role(&plain, created.id, created.id, "viewer")
+        users::grant_role(&plain, created.id, Some(created.id), "viewer")
             .await
             .unwrap(),
         0
@@ -233,7 +232,6 @@ async fn generated_functions_round_trip_through_pool_client_and_transaction() {
             environment: "test",
             description: None,
             actor: None,
-            _marker: std::marker::PhantomData,
         },
     )
     .await
@@ -346,7 +344,6 @@ async fn seed_user(client: &pgbake::Client, slug: &str) -> uuid::Uuid {
             user_slug: slug,
             display_name: slug,
             created_by: None,
-            _marker: std::marker::PhantomData,
         },
     )
     .await

@@ -97,7 +97,12 @@ pub fn emit_queries(queries: &[Query]) -> String {
     let module_items = modules.iter().map(|(module, queries)| {
         let ident = ident(module);
         let items = queries.iter().map(|q| emit_query(q));
+        let doc = format!(
+            "Queries of `{}`.",
+            queries.first().map_or(&**module, |q| q.file.as_str())
+        );
         quote! {
+            #[doc = #doc]
             #[allow(clippy::all, unused_imports)]
             pub mod #ident {
                 use super::types;
@@ -265,13 +270,24 @@ fn emit_query(q: &Query) -> TokenStream {
             })
             .collect();
         let doc = format!("Parameters of [`{}`].", q.name);
+        let field_docs = q
+            .params
+            .iter()
+            .map(|p| format!("`:{}` ({})", p.name, p.pg_type));
+        // A lifetime only when some field borrows (`&'a str`, `&'a [T]`).
+        let borrows = lifetime_types.iter().any(|t| t.to_string().contains('&'));
+        let (generics, argument) = if borrows {
+            (quote! { <'a> }, quote! { <'_> })
+        } else {
+            (quote! {}, quote! {})
+        };
         (
-            quote! { params: &#params_struct_ident<'_> },
+            quote! { params: &#params_struct_ident #argument },
             quote! { #(let #param_names = &params.#param_names;)* },
             quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, Copy)]
-                pub struct #params_struct_ident<'a> { #(pub #param_names: #lifetime_types,)* #[doc(hidden)] pub _marker: ::std::marker::PhantomData<&'a ()> }
+                pub struct #params_struct_ident #generics { #(#[doc = #field_docs] pub #param_names: #lifetime_types,)* }
             },
         )
     } else {

@@ -212,6 +212,40 @@ fn strict_result_nullable(
     }
 }
 
+/// Aggregates that give a non-NULL result for a group holding at least one row: with any
+/// input (the `*_agg` collectors), or when every argument is non-NULL (the rest).
+const AGGREGATES_NON_NULL_PER_GROUP: &[&str] = &[
+    "array_agg",
+    "json_agg",
+    "jsonb_agg",
+    "min",
+    "max",
+    "sum",
+    "avg",
+    "bit_and",
+    "bit_or",
+    "bit_xor",
+    "bool_and",
+    "bool_or",
+    "every",
+    "string_agg",
+];
+
+impl Cx<'_> {
+    /// An aggregate is NULL on empty input; in a plain GROUP BY no group is empty, so the
+    /// aggregates above are non-NULL there (unless FILTER can empty the group).
+    fn aggregate_never_null(&self, name: &str, f: &sqlparser::ast::Function, args: &[Val]) -> bool {
+        if !self.grouped
+            || f.filter.is_some()
+            || f.over.is_some()
+            || !AGGREGATES_NON_NULL_PER_GROUP.contains(&name)
+        {
+            return false;
+        }
+        matches!(name, "array_agg" | "json_agg" | "jsonb_agg") || args.iter().all(|a| !a.nullable)
+    }
+}
+
 /// Whether a built-in's result can be NULL, from `proisstrict` and the lists above.
 pub(super) fn builtin_result_nullable(
     name: &str,
@@ -632,7 +666,7 @@ impl Cx<'_> {
         let (mut v, proc) = self.resolve_call(&name, &procs, &args, &names, span)?;
         let arg_types: Vec<Option<Ty>> = args.iter().map(|a| self.known(a)).collect();
         v.nullable = match proc.kind {
-            'a' => true,
+            'a' => !self.aggregate_never_null(&name, f, &args),
             'w' => !WINDOW_NON_NULL.contains(&name.as_str()),
             _ => builtin_result_nullable(&name, &proc, &args, &arg_exprs, &arg_types),
         };

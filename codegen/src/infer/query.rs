@@ -56,6 +56,9 @@ pub struct Cx<'a> {
     pub grouping_sets: bool,
     /// How many aggregate calls' arguments are being inferred.
     pub aggregate_depth: usize,
+    /// Inside the select list or HAVING of a query with a plain GROUP BY (no grouping
+    /// sets): every group has at least one row, so `min(x)` of a non-null `x` is non-null.
+    pub grouped: bool,
     /// The first parameter given two different types: (index, first, second).
     pub param_conflict: Option<(usize, Ty, Ty)>,
 }
@@ -72,6 +75,7 @@ impl<'a> Cx<'a> {
             last_scope: None,
             grouping_sets: false,
             aggregate_depth: 0,
+            grouped: false,
             param_conflict: None,
         }
     }
@@ -389,10 +393,17 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        let grouped = !grouping_sets
+            && match &select.group_by {
+                GroupByExpr::All(_) => true,
+                GroupByExpr::Expressions(exprs, _) => !exprs.is_empty(),
+            };
         let outer_grouping_sets = std::mem::replace(&mut self.grouping_sets, grouping_sets);
+        let outer_grouped = std::mem::replace(&mut self.grouped, grouped);
         let outer_aggregate_depth = std::mem::take(&mut self.aggregate_depth);
         let result = self.select_list(select);
         self.grouping_sets = outer_grouping_sets;
+        self.grouped = outer_grouped;
         self.aggregate_depth = outer_aggregate_depth;
         result
     }

@@ -1,0 +1,131 @@
+//! Nullability decisions, column by column: sound first (anything PostgreSQL can return as
+//! NULL is nullable), precise second.
+
+use std::path::PathBuf;
+
+fn describe(queries: &str) -> serde_json::Value {
+    let root: PathBuf = std::env::temp_dir().join(format!(
+        "pgbake-nullability-{}-{}",
+        std::process::id(),
+        queries.len()
+    ));
+    std::fs::create_dir_all(root.join("migrations")).unwrap();
+    std::fs::create_dir_all(root.join("queries")).unwrap();
+    std::fs::write(
+        root.join("migrations/V1__schema.sql"),
+        "CREATE TABLE teams (id bigint PRIMARY KEY, name text NOT NULL);\n\
+         CREATE TABLE people (id bigint PRIMARY KEY, team_id bigint REFERENCES teams, name text NOT NULL, \
+         salary numeric NOT NULL, nickname text, joined date NOT NULL);",
+    )
+    .unwrap();
+    std::fs::write(root.join("queries/q.sql"), queries).unwrap();
+    let described = pgbake_codegen::describe::describe(&root);
+    let _ = std::fs::remove_dir_all(&root);
+    assert!(!described.has_errors, "{}", described.json["errors"]);
+    described.json
+}
+
+/// `name -> nullable` for every column of the only query.
+fn nullability(sql: &str) -> Vec<(String, bool)> {
+    let json = describe(&format!("--! q :many\n{sql};\n"));
+    json["queries"][0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["nullable"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn columns(pairs: &[(&str, bool)]) -> Vec<(String, bool)> {
+    pairs.iter().map(|(n, b)| (n.to_string(), *b)).collect()
+}
+
+#[test]
+fn aggregates_are_null_on_empty_input_but_not_per_group() {
+    assert_eq!(
+        nullability(
+            "SELECT count(*) AS n, min(salary) AS low, sum(salary) AS total, array_agg(name) AS names FROM people"
+        ),
+        columns(&[
+            ("n", false),
+            ("low", true),
+            ("total", true),
+            ("names", true)
+        ])
+    );
+    assert_eq!(
+        nullability(
+            "SELECT team_id, count(*) AS n, min(salary) AS low, max(nickname) AS nick, array_agg(nickname) AS nicks, \
+             sum(salary) FILTER (WHERE joined > '2020-01-01') AS recent, string_agg(name, ', ') AS names \
+             FROM people GROUP BY team_id"
+        ),
+        columns(&[
+            ("team_id", true),
+            ("n", false),
+            ("low", false),
+            ("nick", true),
+            ("nicks", false),
+            ("recent", true),
+            ("names", false),
+        ])
+    );
+    // Grouping sets add groups where the grouped columns are NULL; rollup's grand total
+    // is one more group, never empty input for count.
+    assert_eq!(
+        nullability("SELECT name, min(salary) AS low FROM people GROUP BY ROLLUP (name)"),
+        columns(&[("name", true), ("low", true)])
+    );
+}
+
+#[test]
+fn outer_joins_make_the_other_side_nullable() {
+    assert_eq!(
+        nullability(
+            "SELECT p.name, t.name AS team FROM people p LEFT JOIN teams t ON t.id = p.team_id"
+        ),
+        columns(&[("name", false), ("team", true)])
+    );
+    assert_eq!(
+        nullability(
+            "SELECT p.name, t.name AS team FROM people p RIGHT JOIN teams t ON t.id = p.team_id"
+        ),
+        columns(&[("name", true), ("team", false)])
+    );
+    assert_eq!(
+        nullability(
+            "SELECT p.name, t.name AS team FROM people p FULL JOIN teams t ON t.id = p.team_id"
+        ),
+        columns(&[("name", true), ("team", true)])
+    );
+    assert_eq!(
+        nullability("SELECT p.name, t.name AS team FROM people p JOIN teams t ON t.id = p.team_id"),
+        columns(&[("name", false), ("team", false)])
+    );
+}
+
+#[test]
+fn expressions_follow_their_inputs() {
+    assert_eq!(
+        nullability(
+            "SELECT coalesce(nickname, name) AS shown, nullif(name, '') AS maybe, upper(nickname) AS loud, \
+             length(name) AS len, (SELECT max(id) FROM teams) AS top, EXISTS (SELECT 1 FROM teams) AS any_team, \
+             CASE WHEN salary > 0 THEN name END AS no_else, CASE WHEN salary > 0 THEN name ELSE 'x' END AS with_else \
+             FROM people"
+        ),
+        columns(&[
+            ("shown", false),
+            ("maybe", true),
+            ("loud", true),
+            ("len", false),
+            ("top", true),
+            ("any_team", false),
+            ("no_else", true),
+            ("with_else", false),
+        ])
+    );
+}
