@@ -162,6 +162,7 @@ impl Migrator {
         &self,
         client: &mut tokio_postgres::Client,
     ) -> Result<MigrationReport, Error> {
+        watch_for_client_exit(client).await;
         lock(client, self.lock_timeout).await?;
         let result = self.apply_locked(client).await;
         let unlocked = unlock(client).await;
@@ -368,6 +369,14 @@ pub(crate) fn migration_failed(
                 (None, Some(h)) => Some(h.to_string()),
                 (None, None) => None,
             };
+            let hint = match db.code().code() {
+                "55P03" => Some(
+                    "another session holds a lock this migration needs and lock_timeout ran out; nothing was applied: \
+                     find the blocker in pg_stat_activity, or retry when it is done"
+                        .to_string(),
+                ),
+                _ => hint,
+            };
             (db.code().code().to_string(), db.message().to_string(), line, hint)
         }
         None => (
@@ -385,6 +394,18 @@ pub(crate) fn migration_failed(
         line,
         hint,
         source: error,
+    }
+}
+
+/// Makes the server notice within 2 s when this process dies in the middle of a long
+/// statement (PostgreSQL 14+; older servers ignore it), so the migration lock held by this
+/// session is released instead of staying held until the statement ends.
+pub(crate) async fn watch_for_client_exit(client: &tokio_postgres::Client) {
+    if let Err(error) = client
+        .batch_execute("SET client_connection_check_interval = '2s'")
+        .await
+    {
+        tracing::debug!(%error, "client_connection_check_interval is not available on this server");
     }
 }
 

@@ -125,7 +125,11 @@ impl From<PoolError> for Error {
             PoolError::Timeout(deadpool_postgres::TimeoutType::Wait) => {
                 Error::AcquireTimeout(Duration::ZERO)
             }
-            PoolError::Backend(e) => Error::Db(e),
+            // Backend errors come from opening a new connection (recycling runs no query).
+            PoolError::Backend(e) => connect_error_for("the pool's database server".into(), None, 1, e),
+            PoolError::Timeout(_) => Error::Pool(
+                "timed out opening a new pool connection: is the server up and reachable? Raise DB_CONNECT_TIMEOUT if it is slow".into(),
+            ),
             other => Error::Pool(other.to_string()),
         }
     }
@@ -158,15 +162,20 @@ fn timeout_error(config: &Config, attempts: u32) -> Error {
 
 /// Turns a failed connection attempt into an error with the hint a user needs.
 pub(crate) fn connect_error(config: &Config, attempts: u32, error: tokio_postgres::Error) -> Error {
+    connect_error_for(config.display_target(), Some(config.database()), attempts, error)
+}
+
+/// The same, for a target described by text (`host:port/db`) and maybe a database name.
+fn connect_error_for(target: String, database: Option<&str>, attempts: u32, error: tokio_postgres::Error) -> Error {
     let message = crate::error::describe_db_error(&error);
     let sqlstate = error.code().map(|c| c.code().to_string());
     let lower = message.to_lowercase();
     let hint = match sqlstate.as_deref() {
         Some("28P01") => Some("password authentication failed: check the user and password in DATABASE_URL".to_string()),
-        Some("3D000") => Some(format!(
-            "database \"{}\" does not exist: create it with `pgbake db create`",
-            config.database()
-        )),
+        Some("3D000") => Some(match database {
+            Some(name) => format!("database \"{name}\" does not exist: create it with `pgbake db create`"),
+            None => "the database does not exist: create it with `pgbake db create`".into(),
+        }),
         Some("53300") => Some(
             "the server has too many connections: lower DB_MAX_CONNECTIONS, or raise max_connections on the server"
                 .into(),
@@ -178,11 +187,11 @@ pub(crate) fn connect_error(config: &Config, attempts: u32, error: tokio_postgre
         Some("57P03") => Some("the server is starting up or shutting down: retry in a moment".into()),
         _ if lower.contains("connection refused") => Some(format!(
             "is the server running and accepting connections at {}? For the local development server run `pgbake dev start`",
-            config.display_target()
+            target
         )),
         _ if lower.contains("notvalidforname") || lower.contains("not valid for name") => Some(format!(
             "the server's certificate does not name the host in DATABASE_URL ({}): connect with a host name the certificate lists, or use sslmode=verify-ca",
-            config.display_target()
+            target
         )),
         _ if lower.contains("unknownissuer") || lower.contains("unknown issuer") || lower.contains("badsignature") => Some(
             "the server's certificate is not signed by the CA in sslrootcert: point sslrootcert at the CA that signed it".into(),
@@ -199,7 +208,7 @@ pub(crate) fn connect_error(config: &Config, attempts: u32, error: tokio_postgre
         _ => None,
     };
     Error::Connect {
-        target: config.display_target(),
+        target: target,
         attempts,
         message,
         sqlstate,

@@ -57,6 +57,7 @@ pub async fn revert(
     target: RevertTarget,
     lock_timeout: Duration,
 ) -> Result<Vec<AppliedMigration>, Error> {
+    crate::migrate::watch_for_client_exit(client).await;
     crate::migrate::lock(client, lock_timeout).await?;
     let result = revert_locked(client, migrations, target).await;
     let unlocked = crate::migrate::unlock(client).await;

@@ -4,6 +4,7 @@
 mod cli;
 mod connect;
 mod failures;
+mod faults;
 mod harness;
 mod lifecycle;
 mod migrate;
