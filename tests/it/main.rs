@@ -7,6 +7,7 @@ mod failures;
 mod faults;
 mod harness;
 mod lifecycle;
+mod load;
 mod migrate;
 mod privileges;
 mod queries;
