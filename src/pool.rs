@@ -162,11 +162,21 @@ fn timeout_error(config: &Config, attempts: u32) -> Error {
 
 /// Turns a failed connection attempt into an error with the hint a user needs.
 pub(crate) fn connect_error(config: &Config, attempts: u32, error: tokio_postgres::Error) -> Error {
-    connect_error_for(config.display_target(), Some(config.database()), attempts, error)
+    connect_error_for(
+        config.display_target(),
+        Some(config.database()),
+        attempts,
+        error,
+    )
 }
 
 /// The same, for a target described by text (`host:port/db`) and maybe a database name.
-fn connect_error_for(target: String, database: Option<&str>, attempts: u32, error: tokio_postgres::Error) -> Error {
+fn connect_error_for(
+    target: String,
+    database: Option<&str>,
+    attempts: u32,
+    error: tokio_postgres::Error,
+) -> Error {
     let message = crate::error::describe_db_error(&error);
     let sqlstate = error.code().map(|c| c.code().to_string());
     let lower = message.to_lowercase();

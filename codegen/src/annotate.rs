@@ -132,7 +132,13 @@ pub fn parse_file(file: &SqlFile) -> (Vec<AnnotatedQuery>, Vec<Diagnostic>) {
                 .with_help("name query files `<module>.sql` with letters, digits and `_`, starting with a letter"),
         );
     }
-    let headers = header_offsets(text);
+    let (headers, misplaced) = header_offsets(text);
+    for offset in misplaced {
+        diagnostics.push(
+            Diagnostic::at(&file.path, file.text.clone(), offset, line_len(text, offset), "`--!` header after other text on its line")
+                .with_help("a query header must start its own line; move it to the next line (or use `--` for a plain comment)"),
+        );
+    }
     // Anything but comments before the first header is a query without a header.
     let first = headers.first().copied().unwrap_or(text.len());
     let lead = skip_trivia_all(text, 0, first);
@@ -171,9 +177,11 @@ pub fn parse_file(file: &SqlFile) -> (Vec<AnnotatedQuery>, Vec<Diagnostic>) {
     (queries, diagnostics)
 }
 
-/// Offsets of lines that start with `--!` (outside quotes and block comments).
-fn header_offsets(text: &str) -> Vec<usize> {
+/// Offsets of lines that start with `--!` (outside quotes and block comments), and of
+/// `--!` comments that follow other text on their line (a header there would be ignored).
+fn header_offsets(text: &str) -> (Vec<usize>, Vec<usize>) {
     let mut out = Vec::new();
+    let mut misplaced = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut line_start = true;
@@ -191,15 +199,18 @@ fn header_offsets(text: &str) -> Vec<usize> {
             i += 1;
             continue;
         }
-        line_start = false;
+        let was_line_start = std::mem::replace(&mut line_start, false);
         if b == b'-' && bytes.get(i + 1) == Some(&b'-') {
+            if !was_line_start && text[i..].starts_with("--!") {
+                misplaced.push(i);
+            }
             // Line comment: stop before the newline so the next line is seen as a start.
             i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
             continue;
         }
         i = skip_token(text, i).unwrap_or(bytes.len());
     }
-    out
+    (out, misplaced)
 }
 
 fn skip_trivia_all(text: &str, from: usize, to: usize) -> usize {

@@ -90,6 +90,11 @@ impl Builder {
     /// Checks the folder and writes the generated files; any problem fails the whole build.
     pub fn build(&self) -> Result<BuildReport, BuildError> {
         let mut analysis = self.analyze();
+        // What inference accepts but Rust code cannot express (duplicate column names,
+        // types without a Rust mapping) is a build error, not a describe error.
+        analysis
+            .diagnostics
+            .extend(emit::queries::check_emittable(&analysis.queries));
         if self.deny_lints {
             let lints = std::mem::take(&mut analysis.lints);
             analysis
@@ -152,25 +157,70 @@ impl Builder {
 }
 
 /// Runs every check on `sql_dir` and collects all problems.
+///
+/// The work runs on a thread with a large stack: SQL nests without bound (a 20 000-term
+/// sum is a 20 000-deep tree), and the parser and inference recurse over it. A panic in
+/// the engine becomes a diagnostic instead of a crashed build.
 pub fn analyze(sql_dir: &Path) -> Analysis {
+    let dir = sql_dir.to_path_buf();
+    let worker = std::thread::Builder::new()
+        .name("pgbake-codegen".into())
+        .stack_size(ANALYSIS_STACK_BYTES)
+        .spawn(move || analyze_here(&dir));
+    let outcome = match worker {
+        Ok(handle) => handle.join(),
+        Err(_) => Ok(analyze_here(sql_dir)),
+    };
+    outcome.unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown panic");
+        Analysis {
+            migrations: Vec::new(),
+            queries: Vec::new(),
+            diagnostics: vec![
+                Diagnostic::file(
+                    sql_dir.to_string_lossy(),
+                    format!("pgbake-codegen crashed while reading this folder: {message}"),
+                )
+                .with_help(
+                    "this is a bug in pgbake: please report it with the SQL that triggers it",
+                ),
+            ],
+            lints: Vec::new(),
+        }
+    })
+}
+
+/// Stack for the analysis thread (only the pages used are committed).
+const ANALYSIS_STACK_BYTES: usize = 1 << 30;
+
+fn analyze_here(sql_dir: &Path) -> Analysis {
     let tree = source::scan(sql_dir);
     let mut diagnostics = tree.diagnostics;
     let (migrations, migration_diagnostics) = migrations::check(&tree.migrations);
     diagnostics.extend(migration_diagnostics);
-    // The catalog is built from the up scripts, in version order.
-    let up_scripts: Vec<source::SqlFile> = migrations
+    // The catalog is built from every readable up script with a valid name, in version
+    // order — also from one that failed a content check (already reported above), so one
+    // mistake does not turn into errors in every query that uses its tables.
+    let mut up_scripts: Vec<(i64, &source::SqlFile)> = tree
+        .migrations
         .iter()
-        .map(|m| source::SqlFile {
-            path: m.up.path.clone(),
-            file_name: m.up.path.rsplit('/').next().unwrap_or_default().to_string(),
-            text: m.up.text.clone(),
+        .filter_map(|file| {
+            let name = migrations::parse_migration_file_name(&file.file_name).ok()?;
+            (name.direction == migrations::Direction::Up).then_some((name.version, file))
         })
         .collect();
+    up_scripts.sort_by(|a, b| (a.0, &a.1.file_name).cmp(&(b.0, &b.1.file_name)));
+    let up_scripts: Vec<source::SqlFile> = up_scripts.into_iter().map(|(_, f)| f.clone()).collect();
     let (queries, query_diagnostics) = describe::analyze(&up_scripts, &tree.queries);
     diagnostics.extend(query_diagnostics);
-    // What describe accepts but Rust code cannot express (duplicate column names, types
-    // without a Rust mapping) is a build error too.
-    diagnostics.extend(emit::queries::check_emittable(&queries));
+    // A migration that failed a check is replayed too, so the catalog may report the same
+    // problem again: keep the first report.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.file.clone(), d.offset, d.message.clone())));
     let lints = crate::lint::lint_migrations(&migrations);
     Analysis {
         migrations,

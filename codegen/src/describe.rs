@@ -22,38 +22,11 @@ pub struct Describe {
     pub has_errors: bool,
 }
 
-/// Describes the `sql/` folder at `sql_dir` (with `migrations/` and `queries/`).
+/// Describes the `sql/` folder at `sql_dir` (with `migrations/` and `queries/`): the same
+/// checks and inference as a build, without writing anything.
 pub fn describe(sql_dir: &Path) -> Describe {
-    let tree = crate::source::scan(sql_dir);
-    let mut diagnostics = tree.diagnostics;
-    let mut migrations: Vec<(i64, SqlFile)> = Vec::new();
-    for file in tree.migrations {
-        if file.file_name.ends_with(".down.sql") {
-            continue;
-        }
-        match migration_version(&file.file_name) {
-            Some(v) => migrations.push((v, file)),
-            None => diagnostics.push(
-                Diagnostic::file(
-                    &file.path,
-                    "migration file name is not `V<version>__<name>.sql`",
-                )
-                .with_help("rename it, e.g. `V1__create_users.sql`"),
-            ),
-        }
-    }
-    migrations.sort_by_key(|(v, _)| *v);
-    let migrations: Vec<SqlFile> = migrations.into_iter().map(|(_, f)| f).collect();
-    let (queries, more) = analyze(&migrations, &tree.queries);
-    diagnostics.extend(more);
-    to_json(&queries, &diagnostics)
-}
-
-/// The version of `V<version>__<name>.sql`.
-fn migration_version(file_name: &str) -> Option<i64> {
-    let rest = file_name.strip_prefix('V')?;
-    let (version, _) = rest.split_once("__")?;
-    version.parse().ok()
+    let analysis = crate::builder::analyze(sql_dir);
+    to_json(&analysis.queries, &analysis.diagnostics)
 }
 
 /// Renders queries and diagnostics as describe's JSON.

@@ -31,18 +31,26 @@ impl OwnCluster {
 
     /// SIGKILL to the postmaster and every server process: a crash, not a shutdown.
     fn kill(&self) {
-        let pid_file = std::fs::read_to_string(self.cluster.data_dir().join("postmaster.pid")).unwrap();
+        let pid_file =
+            std::fs::read_to_string(self.cluster.data_dir().join("postmaster.pid")).unwrap();
         let pid = pid_file.lines().next().unwrap().trim().to_string();
         // Find the children before the postmaster dies (then they are reparented), kill the
         // postmaster first so it cannot restart them, then the children.
         let children = Command::new("pgrep").args(["-P", &pid]).output().unwrap();
-        let children: Vec<String> =
-            String::from_utf8_lossy(&children.stdout).split_whitespace().map(String::from).collect();
+        let children: Vec<String> = String::from_utf8_lossy(&children.stdout)
+            .split_whitespace()
+            .map(String::from)
+            .collect();
         Command::new("kill").args(["-9", &pid]).status().unwrap();
         for child in &children {
             let _ = Command::new("kill").args(["-9", child]).status();
         }
-        let alive = |p: &str| Command::new("kill").args(["-0", p]).status().is_ok_and(|s| s.success());
+        let alive = |p: &str| {
+            Command::new("kill")
+                .args(["-0", p])
+                .status()
+                .is_ok_and(|s| s.success())
+        };
         for _ in 0..50 {
             if !alive(&pid) && !children.iter().any(|c| alive(c)) {
                 return;
@@ -51,7 +59,6 @@ impl OwnCluster {
         }
         panic!("the server processes did not die");
     }
-
 }
 
 impl Drop for OwnCluster {
@@ -66,7 +73,11 @@ async fn a_server_crash_mid_migration_leaves_nothing_half_applied() {
     let own = OwnCluster::start("crash");
     let set = migration_set(&[
         (1, "base", "CREATE TABLE base (x int);"),
-        (2, "long", "CREATE TABLE first_half (x int);\nSELECT pg_sleep(3);\nCREATE TABLE second_half (x int);"),
+        (
+            2,
+            "long",
+            "CREATE TABLE first_half (x int);\nSELECT pg_sleep(3);\nCREATE TABLE second_half (x int);",
+        ),
     ]);
     let url = own.url();
     let running = tokio::spawn(async move {
@@ -106,12 +117,19 @@ async fn a_server_crash_mid_migration_leaves_nothing_half_applied() {
             .unwrap();
         (row.get(0), row.get(1))
     };
-    assert_eq!(history, 1, "only migration 1 may be recorded after the crash");
+    assert_eq!(
+        history, 1,
+        "only migration 1 may be recorded after the crash"
+    );
     assert!(!half, "migration 2 was half-applied");
 
     // After the restart, the same migrations complete.
     let mut client = pgbake::testing::connect(&own.url()).await.unwrap();
-    let finished = tokio::time::timeout(Duration::from_secs(60), Migrator::new(set).run_on(&mut client)).await;
+    let finished = tokio::time::timeout(
+        Duration::from_secs(60),
+        Migrator::new(set).run_on(&mut client),
+    )
+    .await;
     let report = finished.expect("migrate after the restart hung").unwrap();
     assert_eq!(report.applied.len(), 1);
     let both: bool = client
@@ -125,12 +143,20 @@ async fn a_server_crash_mid_migration_leaves_nothing_half_applied() {
 #[tokio::test]
 async fn a_pool_survives_a_server_restart_without_handing_out_dead_connections() {
     let own = OwnCluster::start("restart");
-    let config = Config::new(&own.url()).unwrap().max_connections(4).connect_retries(0);
+    let config = Config::new(&own.url())
+        .unwrap()
+        .max_connections(4)
+        .connect_retries(0);
     let pool = pgbake::connect(&config).await.unwrap();
     // Fill the pool with open connections.
     let held: Vec<_> = futures_util::future::join_all((0..4).map(|_| pool.get())).await;
     for client in &held {
-        client.as_ref().unwrap().query_one("SELECT 1", &[]).await.unwrap();
+        client
+            .as_ref()
+            .unwrap()
+            .query_one("SELECT 1", &[])
+            .await
+            .unwrap();
     }
     drop(held);
 
@@ -150,7 +176,10 @@ async fn a_pool_survives_a_server_restart_without_handing_out_dead_connections()
 
     own.cluster.start().unwrap();
     for attempt in 0..12 {
-        let client = pool.get().await.unwrap_or_else(|e| panic!("attempt {attempt} after recovery: {e}"));
+        let client = pool
+            .get()
+            .await
+            .unwrap_or_else(|e| panic!("attempt {attempt} after recovery: {e}"));
         let one: i32 = client
             .query_one("SELECT 1", &[])
             .await
@@ -188,7 +217,10 @@ async fn a_killed_lock_holder_does_not_block_migrations() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(pgbake::lock_holder(&client).await.is_some(), "psql never took the lock");
+    assert!(
+        pgbake::lock_holder(&client).await.is_some(),
+        "psql never took the lock"
+    );
     holder.kill().unwrap();
     holder.wait().unwrap();
     let set = migration_set(&[(1, "a", "CREATE TABLE a (x int);")]);
@@ -211,15 +243,24 @@ async fn a_lock_timeout_inside_a_migration_is_reported_and_applies_nothing() {
     // Another session reads t in an open transaction: ALTER TABLE must wait for it.
     let mut blocker = db.connect().await.unwrap();
     let transaction = blocker.transaction().await.unwrap();
-    transaction.batch_execute("LOCK TABLE t IN ACCESS SHARE MODE").await.unwrap();
+    transaction
+        .batch_execute("LOCK TABLE t IN ACCESS SHARE MODE")
+        .await
+        .unwrap();
 
     let set = migration_set(&[
         (1, "t", "CREATE TABLE t (x int);"),
-        (2, "add", "SET LOCAL lock_timeout = '300ms';\nCREATE TABLE side (y int);\nALTER TABLE t ADD COLUMN y int;"),
+        (
+            2,
+            "add",
+            "SET LOCAL lock_timeout = '300ms';\nCREATE TABLE side (y int);\nALTER TABLE t ADD COLUMN y int;",
+        ),
     ]);
     let error = Migrator::new(set).run_on(&mut client).await.unwrap_err();
     match &error {
-        Error::MigrationFailed { version, sqlstate, .. } => {
+        Error::MigrationFailed {
+            version, sqlstate, ..
+        } => {
             assert_eq!((*version, sqlstate.as_str()), (2, "55P03"));
         }
         other => panic!("expected a lock timeout, got {other}"),

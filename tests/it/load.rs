@@ -27,7 +27,9 @@ async fn run_load(tasks: usize, pool_size: usize, duration: Duration) -> LoadRep
     let config = db.config.clone().max_connections(pool_size);
     let pool = pgbake::connect(&config).await.unwrap();
     let setup = pool.get().await.unwrap();
-    let company = companies::create_company(&setup, "Load", "load", None).await.unwrap();
+    let company = companies::create_company(&setup, "Load", "load", None)
+        .await
+        .unwrap();
     let mut user_ids = Vec::new();
     for i in 0..20 {
         let email = format!("user{i}@load.test");
@@ -67,7 +69,11 @@ async fn run_load(tasks: usize, pool_size: usize, duration: Duration) -> LoadRep
                         let client = pool.get().await?;
                         match pick % 10 {
                             0..=3 => {
-                                users::user_by_email(&client, &format!("user{}@load.test", pick % 20)).await?;
+                                users::user_by_email(
+                                    &client,
+                                    &format!("user{}@load.test", pick % 20),
+                                )
+                                .await?;
                             }
                             4 | 5 => {
                                 users::list_company_users(&client, company_id, 10, 0).await?;
@@ -125,8 +131,14 @@ async fn run_load(tasks: usize, pool_size: usize, duration: Duration) -> LoadRep
     };
     // The pool is back to idle: every connection returned, nobody waiting.
     let status = pool.status();
-    assert_eq!(status.waiting, 0, "tasks still waiting for a connection: {status:?}");
-    assert_eq!(status.available, status.size, "connections not returned to the pool: {status:?}");
+    assert_eq!(
+        status.waiting, 0,
+        "tasks still waiting for a connection: {status:?}"
+    );
+    assert_eq!(
+        status.available, status.size,
+        "connections not returned to the pool: {status:?}"
+    );
     assert!(status.size <= pool_size);
     report
 }
@@ -147,16 +159,29 @@ async fn a_short_mixed_load_has_no_errors_and_returns_the_pool_to_idle() {
     let duration = Duration::from_secs(3);
     let report = run_load(64, 10, duration).await;
     print(&report, 64, 10, duration);
-    assert!(report.errors.is_empty(), "{} errors, first: {}", report.errors.len(), report.errors[0]);
+    assert!(
+        report.errors.is_empty(),
+        "{} errors, first: {}",
+        report.errors.len(),
+        report.errors[0]
+    );
     assert!(report.operations > 64, "the load did not run");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "30-second load run; `cargo test --test it load_64_tasks -- --ignored --nocapture`"]
 async fn load_64_tasks_for_30_seconds() {
-    let seconds = std::env::var("PGBAKE_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    let seconds = std::env::var("PGBAKE_LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
     let duration = Duration::from_secs(seconds);
     let report = run_load(64, 10, duration).await;
     print(&report, 64, 10, duration);
-    assert!(report.errors.is_empty(), "{} errors, first: {}", report.errors.len(), report.errors[0]);
+    assert!(
+        report.errors.is_empty(),
+        "{} errors, first: {}",
+        report.errors.len(),
+        report.errors[0]
+    );
 }

@@ -153,7 +153,8 @@ impl Cx<'_> {
             Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
                 let l = self.expr(a)?;
                 let r = self.expr(b)?;
-                self.binary("=", &l, &r, e.span())?;
+                self.binary("=", &l, &r, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))?;
                 Ok(bool_val(false))
             }
             Expr::BinaryOp { left, op, right } => {
@@ -180,7 +181,8 @@ impl Cx<'_> {
                     }
                     _ => {
                         let name = operator_name(op);
-                        self.binary(&name, &l, &r, e.span())
+                        self.binary(&name, &l, &r, Span::empty())
+                            .map_err(|err| err.or_span(e.span()))
                     }
                 }
             }
@@ -197,7 +199,8 @@ impl Cx<'_> {
                     }
                     _ => {
                         let name = op.to_string();
-                        self.prefix(name.trim(), &v, e.span())
+                        self.prefix(name.trim(), &v, Span::empty())
+                            .map_err(|err| err.or_span(e.span()))
                     }
                 }
             }
@@ -212,7 +215,8 @@ impl Cx<'_> {
                     vals.push(r);
                 }
                 for r in &vals[1..] {
-                    self.binary("=", &l, r, e.span())?;
+                    self.binary("=", &l, r, Span::empty())
+                        .map_err(|err| err.or_span(e.span()))?;
                 }
                 Ok(bool_val(nullable))
             }
@@ -221,7 +225,8 @@ impl Cx<'_> {
                 let cols = self.query(subquery)?;
                 if let Some(c) = cols.first() {
                     let r = Val::known(c.ty.clone(), c.nullable, None);
-                    self.binary("=", &l, &r, e.span())?;
+                    self.binary("=", &l, &r, Span::empty())
+                        .map_err(|err| err.or_span(e.span()))?;
                 }
                 Ok(bool_val(true))
             }
@@ -230,7 +235,8 @@ impl Cx<'_> {
             } => {
                 let l = self.expr(expr)?;
                 let r = self.expr(array_expr)?;
-                self.any_op("=", &l, &r, e.span())?;
+                self.any_op("=", &l, &r, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))?;
                 Ok(bool_val(true))
             }
             Expr::Between {
@@ -239,8 +245,10 @@ impl Cx<'_> {
                 let v = self.expr(expr)?;
                 let lo = self.expr(low)?;
                 let hi = self.expr(high)?;
-                self.binary(">=", &v, &lo, e.span())?;
-                self.binary("<=", &v, &hi, e.span())?;
+                self.binary(">=", &v, &lo, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))?;
+                self.binary("<=", &v, &hi, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))?;
                 Ok(bool_val(v.nullable || lo.nullable || hi.nullable))
             }
             Expr::Like {
@@ -264,7 +272,8 @@ impl Cx<'_> {
                 };
                 let l = self.expr(expr)?;
                 let r = self.expr(pattern)?;
-                self.binary(op, &l, &r, e.span())
+                self.binary(op, &l, &r, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))
             }
             Expr::SimilarTo { expr, pattern, .. } => {
                 let l = self.expr(expr)?;
@@ -289,12 +298,14 @@ impl Cx<'_> {
                     let cols = self.query(q)?;
                     if let Some(c) = cols.first() {
                         let r = Val::known(c.ty.clone(), c.nullable, None);
-                        self.binary(&operator_name(compare_op), &l, &r, e.span())?;
+                        self.binary(&operator_name(compare_op), &l, &r, Span::empty())
+                            .map_err(|err| err.or_span(e.span()))?;
                     }
                     return Ok(bool_val(true));
                 }
                 let r = self.expr(right)?;
-                self.any_op(&operator_name(compare_op), &l, &r, e.span())?;
+                self.any_op(&operator_name(compare_op), &l, &r, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))?;
                 Ok(bool_val(true))
             }
             Expr::Case {
@@ -338,7 +349,9 @@ impl Cx<'_> {
                     results.push(v);
                 }
                 nullable |= results.iter().any(|v| v.nullable);
-                let ty = self.common(&results, e.span())?;
+                let ty = self
+                    .common(&results, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))?;
                 Ok(Val::known(ty, nullable, None).named("case", 1))
             }
             Expr::Exists { subquery, .. } => {
@@ -370,7 +383,9 @@ impl Cx<'_> {
                     )
                     .help("add a cast like `ARRAY[]::text[]`"));
                 }
-                let ty = self.common(&vals, e.span())?;
+                let ty = self
+                    .common(&vals, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))?;
                 Ok(Val::known(ty.to_array(), false, None).named("array", 1))
             }
             Expr::Interval(interval) => {
@@ -403,12 +418,15 @@ impl Cx<'_> {
                     "floor"
                 };
                 let v = self.expr(expr)?;
-                self.call_builtin(name, &[v], e.span())
+                self.call_builtin(name, &[v], Span::empty())
+                    .map_err(|err| err.or_span(e.span()))
             }
             Expr::Position { expr, r#in } => {
                 let a = self.expr(expr)?;
                 let b = self.expr(r#in)?;
-                let v = self.call_builtin("position", &[b, a], e.span())?;
+                let v = self
+                    .call_builtin("position", &[b, a], Span::empty())
+                    .map_err(|err| err.or_span(e.span()))?;
                 Ok(v.named("position", 2))
             }
             Expr::Substring {
@@ -424,7 +442,8 @@ impl Cx<'_> {
                 if let Some(f) = substring_for {
                     args.push(self.expr(f)?);
                 }
-                self.call_builtin("substring", &args, e.span())
+                self.call_builtin("substring", &args, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))
             }
             Expr::Trim {
                 expr,
@@ -441,7 +460,8 @@ impl Cx<'_> {
                     Some(sqlparser::ast::TrimWhereField::Trailing) => "rtrim",
                     _ => "btrim",
                 };
-                self.call_builtin(name, &args, e.span())
+                self.call_builtin(name, &args, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))
             }
             Expr::Overlay {
                 expr,
@@ -457,7 +477,8 @@ impl Cx<'_> {
                 if let Some(f) = overlay_for {
                     args.push(self.expr(f)?);
                 }
-                self.call_builtin("overlay", &args, e.span())
+                self.call_builtin("overlay", &args, Span::empty())
+                    .map_err(|err| err.or_span(e.span()))
             }
             Expr::AtTimeZone {
                 timestamp,
@@ -465,7 +486,9 @@ impl Cx<'_> {
             } => {
                 let ts = self.expr(timestamp)?;
                 let tz = self.expr(time_zone)?;
-                let v = self.call_builtin("timezone", &[tz, ts], e.span())?;
+                let v = self
+                    .call_builtin("timezone", &[tz, ts], Span::empty())
+                    .map_err(|err| err.or_span(e.span()))?;
                 Ok(v.named("timezone", 2))
             }
             Expr::Function(f) => Ok(self.function_call(f, false)?.0),

@@ -27,6 +27,16 @@ pub struct InferError {
 }
 
 impl InferError {
+    /// Sets the span when the error has none yet: callers pass `Span::empty()` down and
+    /// add the expression's span only on error, since computing the span of a composite
+    /// expression walks all of it (quadratic on long `a + b + …` chains).
+    pub(crate) fn or_span(mut self, span: Span) -> Self {
+        if self.span == Span::empty() {
+            self.span = span;
+        }
+        self
+    }
+
     pub(crate) fn new(message: impl Into<String>, span: Span) -> Self {
         InferError {
             message: message.into(),

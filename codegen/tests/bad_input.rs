@@ -1,0 +1,514 @@
+//! Broken input: every case is either accepted correctly or a clear build error that names
+//! the file — never a panic, never a hang.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use pgbake_codegen::Builder;
+
+/// What a case must give.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    /// No diagnostic at all.
+    Accepted,
+    /// At least one diagnostic, each naming a file of the case.
+    Rejected,
+}
+
+use Expect::{Accepted, Rejected};
+
+/// (name, folder, file name, contents, expectation)
+fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
+    let ok_schema = b"CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL);".to_vec();
+    let q = |text: &str| text.as_bytes().to_vec();
+    let mut cases: Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> = vec![
+        // File names.
+        (
+            "name_lowercase_v",
+            "migrations",
+            "v2__x.sql".into(),
+            ok_schema.clone(),
+            Rejected,
+        ),
+        (
+            "name_no_separator",
+            "migrations",
+            "V2_x.sql".into(),
+            ok_schema.clone(),
+            Rejected,
+        ),
+        (
+            "name_leading_zero",
+            "migrations",
+            "V02__x.sql".into(),
+            ok_schema.clone(),
+            Rejected,
+        ),
+        (
+            "name_uppercase",
+            "migrations",
+            "V2__AddThing.sql".into(),
+            ok_schema.clone(),
+            Rejected,
+        ),
+        (
+            "name_unicode",
+            "migrations",
+            "V2__café.sql".into(),
+            ok_schema.clone(),
+            Rejected,
+        ),
+        (
+            "name_spaces",
+            "migrations",
+            "V2__add thing.sql".into(),
+            ok_schema.clone(),
+            Rejected,
+        ),
+        (
+            "name_no_extension",
+            "migrations",
+            "V2__x".into(),
+            ok_schema.clone(),
+            Rejected,
+        ),
+        (
+            "name_huge_version",
+            "migrations",
+            "V99999999999999999999999__x.sql".into(),
+            ok_schema.clone(),
+            Rejected,
+        ),
+        (
+            "name_negative_version",
+            "migrations",
+            "V-2__x.sql".into(),
+            ok_schema.clone(),
+            Rejected,
+        ),
+        (
+            "name_double_down",
+            "migrations",
+            "V2__x.down.down.sql".into(),
+            ok_schema.clone(),
+            Rejected,
+        ),
+        (
+            "query_file_not_sql",
+            "queries",
+            "users.txt".into(),
+            q("--! a :one\nSELECT 1;"),
+            Rejected,
+        ),
+        // Encodings.
+        (
+            "latin1_migration",
+            "migrations",
+            "V2__latin1.sql".into(),
+            b"COMMENT ON TABLE t IS 'caf\xe9';".to_vec(),
+            Rejected,
+        ),
+        (
+            "utf16_migration",
+            "migrations",
+            "V2__utf16.sql".into(),
+            b"\xff\xfeC\x00R\x00".to_vec(),
+            Rejected,
+        ),
+        (
+            "bom_migration",
+            "migrations",
+            "V2__bom.sql".into(),
+            b"\xef\xbb\xbfCREATE TABLE u (id bigint);".to_vec(),
+            Accepted,
+        ),
+        (
+            "crlf_migration",
+            "migrations",
+            "V2__crlf.sql".into(),
+            b"CREATE TABLE u (\r\n  id bigint\r\n);\r\n".to_vec(),
+            Accepted,
+        ),
+        (
+            "cr_only_migration",
+            "migrations",
+            "V2__cr.sql".into(),
+            b"CREATE TABLE u (id bigint);\rCREATE TABLE v (id bigint);".to_vec(),
+            Accepted,
+        ),
+        (
+            "bom_query",
+            "queries",
+            "bom.sql".into(),
+            b"\xef\xbb\xbf--! a :one\nSELECT id FROM t WHERE id = :id;".to_vec(),
+            Accepted,
+        ),
+        (
+            "crlf_query",
+            "queries",
+            "crlf.sql".into(),
+            b"--! a :one\r\nSELECT id\r\nFROM t WHERE id = :id;\r\n".to_vec(),
+            Accepted,
+        ),
+        (
+            "nul_byte_query",
+            "queries",
+            "nul.sql".into(),
+            b"--! a :one\nSELECT 1\x00;".to_vec(),
+            Rejected,
+        ),
+        (
+            "latin1_query",
+            "queries",
+            "latin1.sql".into(),
+            b"--! a :one\nSELECT 'caf\xe9';".to_vec(),
+            Rejected,
+        ),
+        // Quotes and comments.
+        (
+            "unterminated_string",
+            "migrations",
+            "V2__s.sql".into(),
+            b"INSERT INTO t VALUES (1, 'abc);".to_vec(),
+            Rejected,
+        ),
+        (
+            "unterminated_dollar",
+            "migrations",
+            "V2__d.sql".into(),
+            b"CREATE FUNCTION f() RETURNS int AS $$ SELECT 1;".to_vec(),
+            Rejected,
+        ),
+        (
+            "unterminated_tagged_dollar",
+            "migrations",
+            "V2__d.sql".into(),
+            b"DO $body$ BEGIN NULL; END $other$;".to_vec(),
+            Rejected,
+        ),
+        (
+            "unterminated_comment",
+            "migrations",
+            "V2__c.sql".into(),
+            b"/* never closed\nCREATE TABLE u (id bigint);".to_vec(),
+            Rejected,
+        ),
+        (
+            "unterminated_nested_comment",
+            "migrations",
+            "V2__c.sql".into(),
+            b"/* a /* b */ CREATE TABLE u (id bigint);".to_vec(),
+            Rejected,
+        ),
+        (
+            "nested_comment_closed",
+            "migrations",
+            "V2__c.sql".into(),
+            b"/* a /* b */ c */ CREATE TABLE u (id bigint);".to_vec(),
+            Accepted,
+        ),
+        (
+            "unterminated_identifier",
+            "migrations",
+            "V2__i.sql".into(),
+            b"CREATE TABLE \"u (id bigint);".to_vec(),
+            Rejected,
+        ),
+        (
+            "semicolons_in_strings",
+            "migrations",
+            "V2__q.sql".into(),
+            b"CREATE TABLE u (note text DEFAULT ';;');\nCOMMENT ON TABLE u IS 'a;b';".to_vec(),
+            Accepted,
+        ),
+        (
+            "escape_string",
+            "migrations",
+            "V2__e.sql".into(),
+            b"CREATE TABLE u (note text DEFAULT E'it\\'s;');".to_vec(),
+            Accepted,
+        ),
+        (
+            "unterminated_query_string",
+            "queries",
+            "s.sql".into(),
+            q("--! a :one\nSELECT 'abc FROM t;"),
+            Rejected,
+        ),
+        (
+            "dollar_quote_in_query",
+            "queries",
+            "d.sql".into(),
+            q("--! a :one\nSELECT $$:not_a_param$$ AS x;"),
+            Accepted,
+        ),
+        (
+            "cast_not_param",
+            "queries",
+            "c.sql".into(),
+            q("--! a :one\nSELECT :id::int8 AS x, '2020-01-01'::date AS d;"),
+            Accepted,
+        ),
+        // Headers in odd places.
+        (
+            "no_header",
+            "queries",
+            "h.sql".into(),
+            q("SELECT 1;"),
+            Rejected,
+        ),
+        (
+            "header_without_cardinality",
+            "queries",
+            "h.sql".into(),
+            q("--! a\nSELECT 1;"),
+            Rejected,
+        ),
+        (
+            "header_unknown_cardinality",
+            "queries",
+            "h.sql".into(),
+            q("--! a :some\nSELECT 1;"),
+            Rejected,
+        ),
+        (
+            "header_bad_name",
+            "queries",
+            "h.sql".into(),
+            q("--! 1abc :one\nSELECT 1;"),
+            Rejected,
+        ),
+        (
+            "header_dashed_name",
+            "queries",
+            "h.sql".into(),
+            q("--! a-b :one\nSELECT 1;"),
+            Rejected,
+        ),
+        (
+            "header_keyword_name",
+            "queries",
+            "h.sql".into(),
+            q("--! type :one\nSELECT 1 AS x;"),
+            Accepted,
+        ),
+        (
+            "header_inside_string",
+            "queries",
+            "h.sql".into(),
+            q("--! a :one\nSELECT '\n--! b :one\n' AS x;"),
+            Accepted,
+        ),
+        (
+            "header_after_statement_same_line",
+            "queries",
+            "h.sql".into(),
+            q("--! a :one\nSELECT 1 AS x; --! b :one\n"),
+            Rejected,
+        ),
+        (
+            "two_statements",
+            "queries",
+            "h.sql".into(),
+            q("--! a :exec\nDELETE FROM t; DELETE FROM t;"),
+            Rejected,
+        ),
+        (
+            "empty_query",
+            "queries",
+            "h.sql".into(),
+            q("--! a :exec\n\n--! b :one\nSELECT 1 AS x;"),
+            Rejected,
+        ),
+        (
+            "duplicate_names",
+            "queries",
+            "h.sql".into(),
+            q("--! a :one\nSELECT 1 AS x;\n--! a :one\nSELECT 2 AS x;"),
+            Rejected,
+        ),
+        (
+            "one_on_exec_statement",
+            "queries",
+            "h.sql".into(),
+            q("--! a :one\nDELETE FROM t;"),
+            Rejected,
+        ),
+        (
+            "unknown_table",
+            "queries",
+            "h.sql".into(),
+            q("--! a :many\nSELECT * FROM nope;"),
+            Rejected,
+        ),
+        (
+            "unknown_column",
+            "queries",
+            "h.sql".into(),
+            q("--! a :many\nSELECT nope FROM t;"),
+            Rejected,
+        ),
+        (
+            "invalid_sql",
+            "queries",
+            "h.sql".into(),
+            q("--! a :many\nSELEC id FROM t;"),
+            Rejected,
+        ),
+        (
+            "only_comments",
+            "queries",
+            "h.sql".into(),
+            q("-- nothing here\n/* or here */\n"),
+            Accepted,
+        ),
+        (
+            "empty_query_file",
+            "queries",
+            "h.sql".into(),
+            Vec::new(),
+            Accepted,
+        ),
+        (
+            "empty_migration",
+            "migrations",
+            "V2__empty.sql".into(),
+            Vec::new(),
+            Rejected,
+        ),
+        (
+            "whitespace_migration",
+            "migrations",
+            "V2__ws.sql".into(),
+            b"   \n\t\n".to_vec(),
+            Rejected,
+        ),
+        (
+            "invalid_migration_sql",
+            "migrations",
+            "V2__bad.sql".into(),
+            b"CREATE TABLE (;".to_vec(),
+            Rejected,
+        ),
+    ];
+    // Large inputs: a huge migration, thousands of queries, a very long line.
+    let mut huge = String::new();
+    for i in 0..3000 {
+        huge.push_str(&format!(
+            "CREATE TABLE t{i} (id bigint PRIMARY KEY, v text);\n"
+        ));
+    }
+    cases.push((
+        "huge_migration",
+        "migrations",
+        "V2__huge.sql".into(),
+        huge.into_bytes(),
+        Accepted,
+    ));
+    let mut many = String::new();
+    for i in 0..2000 {
+        many.push_str(&format!(
+            "--! q{i} :opt\nSELECT name FROM t WHERE id = :id;\n\n"
+        ));
+    }
+    cases.push((
+        "thousands_of_queries",
+        "queries",
+        "many.sql".into(),
+        many.into_bytes(),
+        Accepted,
+    ));
+    let long_line = format!("--! a :one\nSELECT {} AS x;", vec!["1"; 5000].join(" + "));
+    cases.push((
+        "very_long_expression",
+        "queries",
+        "long.sql".into(),
+        long_line.into_bytes(),
+        Accepted,
+    ));
+    let deep = format!(
+        "--! a :one\nSELECT {}1{} AS x;",
+        "(".repeat(500),
+        ")".repeat(500)
+    );
+    cases.push((
+        "deeply_nested_parentheses",
+        "queries",
+        "deep.sql".into(),
+        deep.into_bytes(),
+        Rejected,
+    ));
+    cases
+}
+
+fn write_case(root: &Path, folder: &str, file: &str, contents: &[u8]) {
+    let migrations = root.join("migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    std::fs::create_dir_all(root.join("queries")).unwrap();
+    std::fs::write(
+        migrations.join("V1__base.sql"),
+        "CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL);",
+    )
+    .unwrap();
+    std::fs::write(root.join(folder).join(file), contents).unwrap();
+}
+
+#[test]
+fn every_broken_file_is_accepted_or_a_clear_error_never_a_panic_or_a_hang() {
+    let cases = cases();
+    assert!(cases.len() >= 40);
+    let base: PathBuf =
+        std::env::temp_dir().join(format!("pgbake-bad-input-{}", std::process::id()));
+    let mut failures = Vec::new();
+    let only = std::env::var("BAD_INPUT_CASE").ok();
+    for (name, folder, file, contents, expect) in cases {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
+        let root = base.join(name);
+        write_case(&root, folder, &file, &contents);
+        let (sender, receiver) = mpsc::channel();
+        let sql = root.clone();
+        std::thread::spawn(move || {
+            let outcome = std::panic::catch_unwind(|| Builder::new(&sql).analyze());
+            let _ = sender.send(outcome);
+        });
+        let analysis = match receiver.recv_timeout(Duration::from_secs(60)) {
+            Err(_) => {
+                failures.push(format!("{name}: hung (no answer in 60 s)"));
+                continue;
+            }
+            Ok(Err(_)) => {
+                failures.push(format!("{name}: panicked"));
+                continue;
+            }
+            Ok(Ok(analysis)) => analysis,
+        };
+        let diagnostics = analysis.diagnostics;
+        match expect {
+            Accepted if !diagnostics.is_empty() => {
+                failures.push(format!(
+                    "{name}: expected acceptance, got {}",
+                    diagnostics[0].render()
+                ));
+            }
+            Rejected if diagnostics.is_empty() => {
+                failures.push(format!("{name}: expected an error, got none"))
+            }
+            _ => {}
+        }
+        for diagnostic in &diagnostics {
+            let rendered = diagnostic.render();
+            if diagnostic.message.trim().is_empty()
+                || !diagnostic.file.contains(&file) && !diagnostic.file.contains("V1__base")
+            {
+                failures.push(format!(
+                    "{name}: diagnostic does not name the file `{file}`: {rendered}"
+                ));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&base);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
