@@ -218,7 +218,7 @@ fn connect_error_for(
         _ => None,
     };
     Error::Connect {
-        target: target,
+        target,
         attempts,
         message,
         sqlstate,
