@@ -1,104 +1,246 @@
-//! `GenericClient`: what generated queries run on — a pooled connection, a client or a transaction.
+//! What generated queries run on — a pooled connection, a transaction, or a plain
+//! tokio-postgres client — and how statements are sent: prepared once per connection
+//! and cached, or unnamed (for PgBouncer in transaction pooling mode).
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::OnceLock;
 
-use postgres_types::ToSql;
-use tokio_postgres::{Row, RowStream, Statement};
+use postgres_types::{Kind, ToSql, Type};
+use tokio_postgres::{Row, RowStream};
 
-/// Anything a generated query can run on: a pooled [`crate::Client`], a deadpool
-/// transaction, or a plain `tokio_postgres` client or transaction.
+/// How statements reach the server (`DB_STATEMENT_MODE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatementMode {
+    /// Prepared once per connection and cached (named statements): the fastest.
+    #[default]
+    Prepared,
+    /// Parse, bind and execute in one round trip with the unnamed statement: works through
+    /// PgBouncer in transaction pooling mode, where a named statement prepared on one
+    /// server connection is missing on the next.
+    Unnamed,
+}
+
+/// A query as generated code hands it over: its name, its text with `$n` parameters, and
+/// the parameter types inference decided (sent with unnamed statements).
+#[derive(Debug)]
+pub struct Sql {
+    /// `module::query`.
+    pub name: &'static str,
+    /// The statement.
+    pub text: &'static str,
+    /// One entry per `$n`.
+    pub param_types: &'static [ParamType],
+}
+
+/// The type of one parameter, as generated code names it.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamType {
+    /// `pg_type.typname` (of the element type for arrays).
+    pub name: &'static str,
+    /// Schema of a user-defined type (`public`); ignored for built-ins.
+    pub schema: &'static str,
+    /// Whether the parameter is an array of `name`.
+    pub array: bool,
+    /// What kind of type `name` is.
+    pub kind: ParamKind,
+}
+
+/// The kind of a parameter type.
+#[derive(Debug, Clone, Copy)]
+pub enum ParamKind {
+    /// A built-in or extension base type.
+    Base,
+    /// A user-defined enum with these labels.
+    Enum(&'static [&'static str]),
+    /// A domain over this built-in base type.
+    Domain(&'static str),
+}
+
+impl ParamType {
+    /// The `Type` to send: a built-in's own (with its OID), or for a type created by a
+    /// migration or an extension, one with OID 0 so the server infers it from the query.
+    pub fn to_type(&self) -> Type {
+        let element = match self.kind {
+            ParamKind::Base => builtin(self.name).unwrap_or_else(|| inferred(self.name, Kind::Simple, self.schema)),
+            ParamKind::Enum(labels) => inferred(
+                self.name,
+                Kind::Enum(labels.iter().map(|l| l.to_string()).collect()),
+                self.schema,
+            ),
+            ParamKind::Domain(base) => {
+                let base = builtin(base).unwrap_or_else(|| inferred(base, Kind::Simple, "pg_catalog"));
+                inferred(self.name, Kind::Domain(base), self.schema)
+            }
+        };
+        if !self.array {
+            return element;
+        }
+        if let ParamKind::Base = self.kind
+            && let Some(array) = builtin(&format!("_{}", self.name))
+        {
+            return array;
+        }
+        inferred(&format!("_{}", self.name), Kind::Array(element), self.schema)
+    }
+}
+
+fn inferred(name: &str, kind: Kind, schema: &str) -> Type {
+    Type::new(name.to_string(), 0, kind, schema.to_string())
+}
+
+/// Built-in types by name (every OID postgres-types knows).
+fn builtin(name: &str) -> Option<Type> {
+    static TYPES: OnceLock<HashMap<String, Type>> = OnceLock::new();
+    TYPES
+        .get_or_init(|| {
+            (0..20_000)
+                .filter_map(Type::from_oid)
+                .map(|t| (t.name().to_string(), t))
+                .collect()
+        })
+        .get(name)
+        .cloned()
+}
+
+/// Anything a generated query can run on: [`crate::Client`] and [`crate::Transaction`]
+/// (which follow the pool's [`StatementMode`]), deadpool-postgres clients and transactions,
+/// and plain tokio-postgres clients and transactions (prepared statements).
 ///
-/// On pooled connections, statements are prepared once per connection and cached; on
-/// plain `tokio_postgres` clients they are prepared on each call.
+/// The method names differ from tokio-postgres's own so both can be in scope.
 pub trait GenericClient: Sync {
-    /// Prepares `sql`, reusing this connection's cached statement when there is one.
-    fn prepare_cached(
+    /// How this client sends statements.
+    fn statement_mode(&self) -> StatementMode;
+    /// Runs a query and collects every row.
+    fn fetch_all(
         &self,
-        sql: &str,
-    ) -> impl Future<Output = Result<Statement, tokio_postgres::Error>> + Send;
-    /// Runs a statement and collects every row.
-    fn query(
-        &self,
-        statement: &Statement,
+        sql: &'static Sql,
         params: &[&(dyn ToSql + Sync)],
     ) -> impl Future<Output = Result<Vec<Row>, tokio_postgres::Error>> + Send;
-    /// Runs a statement that returns zero or one row (more than one is an error).
-    fn query_opt(
+    /// Runs a query that returns zero or one row (more than one is an error).
+    fn fetch_opt(
         &self,
-        statement: &Statement,
+        sql: &'static Sql,
         params: &[&(dyn ToSql + Sync)],
     ) -> impl Future<Output = Result<Option<Row>, tokio_postgres::Error>> + Send;
     /// Runs a statement and returns the number of rows it affected.
-    fn execute(
+    fn execute_sql(
         &self,
-        statement: &Statement,
+        sql: &'static Sql,
         params: &[&(dyn ToSql + Sync)],
     ) -> impl Future<Output = Result<u64, tokio_postgres::Error>> + Send;
-    /// Runs a statement and streams its rows.
-    fn query_raw(
+    /// Runs a query and streams its rows.
+    fn fetch_stream(
         &self,
-        statement: &Statement,
+        sql: &'static Sql,
         params: &[&(dyn ToSql + Sync)],
     ) -> impl Future<Output = Result<RowStream, tokio_postgres::Error>> + Send;
 }
 
-// Each method first coerces `self` to the type whose inherent method it calls, so that
-// method resolution can never pick this trait's method again.
-macro_rules! forward_generic_client {
-    ($ty:ty => $inner:ty, |$this:ident, $sql:ident| $prepare:expr) => {
+/// Parameters paired with the types to send for an unnamed statement.
+fn typed<'a>(sql: &Sql, params: &[&'a (dyn ToSql + Sync)]) -> Vec<(&'a (dyn ToSql + Sync), Type)> {
+    params
+        .iter()
+        .zip(sql.param_types)
+        .map(|(value, ty)| (*value, ty.to_type()))
+        .collect()
+}
+
+// Each implementation first coerces `self` to the tokio-postgres type whose inherent
+// methods it calls, and prepares through `$prepare` (cached where the type has a cache).
+macro_rules! generic_client {
+    ($ty:ty => $inner:ty, mode = |$m:ident| $mode:expr, prepare = |$this:ident, $sql:ident| $prepare:expr) => {
         impl GenericClient for $ty {
-            async fn prepare_cached(&self, $sql: &str) -> Result<Statement, tokio_postgres::Error> {
-                let $this = self;
-                $prepare
+            fn statement_mode(&self) -> StatementMode {
+                let $m = self;
+                $mode
             }
-            async fn query(
+
+            async fn fetch_all(
                 &self,
-                statement: &Statement,
+                sql: &'static Sql,
                 params: &[&(dyn ToSql + Sync)],
             ) -> Result<Vec<Row>, tokio_postgres::Error> {
                 let inner: &$inner = self;
-                inner.query(statement, params).await
+                match self.statement_mode() {
+                    StatementMode::Unnamed => inner.query_typed(sql.text, &typed(sql, params)).await,
+                    StatementMode::Prepared => {
+                        let ($this, $sql) = (self, sql.text);
+                        let statement = $prepare?;
+                        inner.query(&statement, params).await
+                    }
+                }
             }
-            async fn query_opt(
+
+            async fn fetch_opt(
                 &self,
-                statement: &Statement,
+                sql: &'static Sql,
                 params: &[&(dyn ToSql + Sync)],
             ) -> Result<Option<Row>, tokio_postgres::Error> {
                 let inner: &$inner = self;
-                inner.query_opt(statement, params).await
+                match self.statement_mode() {
+                    StatementMode::Unnamed => inner.query_typed_opt(sql.text, &typed(sql, params)).await,
+                    StatementMode::Prepared => {
+                        let ($this, $sql) = (self, sql.text);
+                        let statement = $prepare?;
+                        inner.query_opt(&statement, params).await
+                    }
+                }
             }
-            async fn execute(
+
+            async fn execute_sql(
                 &self,
-                statement: &Statement,
+                sql: &'static Sql,
                 params: &[&(dyn ToSql + Sync)],
             ) -> Result<u64, tokio_postgres::Error> {
                 let inner: &$inner = self;
-                inner.execute(statement, params).await
+                match self.statement_mode() {
+                    StatementMode::Unnamed => inner.execute_typed(sql.text, &typed(sql, params)).await,
+                    StatementMode::Prepared => {
+                        let ($this, $sql) = (self, sql.text);
+                        let statement = $prepare?;
+                        inner.execute(&statement, params).await
+                    }
+                }
             }
-            async fn query_raw(
+
+            async fn fetch_stream(
                 &self,
-                statement: &Statement,
+                sql: &'static Sql,
                 params: &[&(dyn ToSql + Sync)],
             ) -> Result<RowStream, tokio_postgres::Error> {
                 let inner: &$inner = self;
-                inner.query_raw(statement, params.iter().copied()).await
+                match self.statement_mode() {
+                    StatementMode::Unnamed => inner.query_typed_raw(sql.text, typed(sql, params)).await,
+                    StatementMode::Prepared => {
+                        let ($this, $sql) = (self, sql.text);
+                        let statement = $prepare?;
+                        inner.query_raw(&statement, params.iter().copied()).await
+                    }
+                }
             }
         }
     };
 }
 
-forward_generic_client!(deadpool_postgres::Client => tokio_postgres::Client, |this, sql| {
+generic_client!(crate::Client => tokio_postgres::Client, mode = |c| c.statement_mode(), prepare = |this, sql| {
     deadpool_postgres::ClientWrapper::prepare_cached(this, sql).await
 });
-forward_generic_client!(deadpool_postgres::ClientWrapper => tokio_postgres::Client, |this, sql| {
-    deadpool_postgres::ClientWrapper::prepare_cached(this, sql).await
-});
-forward_generic_client!(deadpool_postgres::Transaction<'_> => tokio_postgres::Transaction<'_>, |this, sql| {
+generic_client!(crate::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |t| t.statement_mode(), prepare = |this, sql| {
     deadpool_postgres::Transaction::prepare_cached(this, sql).await
 });
-forward_generic_client!(tokio_postgres::Client => tokio_postgres::Client, |this, sql| {
+generic_client!(deadpool_postgres::Client => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql| {
+    deadpool_postgres::ClientWrapper::prepare_cached(this, sql).await
+});
+generic_client!(deadpool_postgres::ClientWrapper => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql| {
+    deadpool_postgres::ClientWrapper::prepare_cached(this, sql).await
+});
+generic_client!(deadpool_postgres::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |_t| StatementMode::Prepared, prepare = |this, sql| {
+    deadpool_postgres::Transaction::prepare_cached(this, sql).await
+});
+generic_client!(tokio_postgres::Client => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql| {
     tokio_postgres::Client::prepare(this, sql).await
 });
-forward_generic_client!(tokio_postgres::Transaction<'_> => tokio_postgres::Transaction<'_>, |this, sql| {
+generic_client!(tokio_postgres::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |_t| StatementMode::Prepared, prepare = |this, sql| {
     tokio_postgres::Transaction::prepare(this, sql).await
 });

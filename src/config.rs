@@ -37,6 +37,9 @@ pub struct Config {
     pub ssl_mode: SslMode,
     /// CA certificate file from the URL's `sslrootcert`.
     pub ssl_root_cert: Option<String>,
+    /// How generated queries send statements (`DB_STATEMENT_MODE`: `prepared`, the
+    /// default, or `unnamed` behind PgBouncer in transaction pooling mode).
+    pub statement_mode: crate::StatementMode,
     pub(crate) pg: tokio_postgres::Config,
 }
 
@@ -128,6 +131,18 @@ impl Config {
             self.connect_timeout = parse_duration("DB_CONNECT_TIMEOUT", &v)?;
             self.pg.connect_timeout(self.connect_timeout);
         }
+        if let Some(v) = lookup("DB_STATEMENT_MODE") {
+            self.statement_mode = match v.trim() {
+                "prepared" => crate::StatementMode::Prepared,
+                "unnamed" => crate::StatementMode::Unnamed,
+                other => {
+                    return Err(Error::config(
+                        "DB_STATEMENT_MODE",
+                        format!("`{other}` is not a statement mode; use `prepared` (default) or `unnamed` (behind PgBouncer in transaction pooling mode)"),
+                    ));
+                }
+            };
+        }
         if let Some(v) = lookup("DB_CONNECT_RETRIES") {
             self.connect_retries = parse_count("DB_CONNECT_RETRIES", &v, 0)? as u32;
         }
@@ -150,6 +165,12 @@ impl Config {
     pub fn connect_timeout(mut self, timeout: Duration) -> Config {
         self.connect_timeout = timeout;
         self.pg.connect_timeout(timeout);
+        self
+    }
+
+    /// Sets how generated queries send statements.
+    pub fn statement_mode(mut self, mode: crate::StatementMode) -> Config {
+        self.statement_mode = mode;
         self
     }
 
@@ -241,6 +262,7 @@ impl Config {
             retry_backoff: Duration::from_millis(200),
             ssl_mode,
             ssl_root_cert,
+            statement_mode: crate::StatementMode::Prepared,
             pg,
         })
     }

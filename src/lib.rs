@@ -25,7 +25,7 @@ pub mod queries;
 pub mod testing;
 
 pub use check::{CheckResult, check_migrations, schema_dump};
-pub use client::GenericClient;
+pub use client::{GenericClient, ParamKind, ParamType, Sql, StatementMode};
 pub use codec::*;
 pub use config::{Config, SslMode};
 pub use error::Error;
@@ -34,7 +34,7 @@ pub use migrate::{
     MIGRATION_LOCK_KEY, MigrationReport, Migrator, ensure_history_table, lock_holder, migrate,
     read_history,
 };
-pub use pool::{Client, Pool, acquire, build_pool, connect, connect_direct, connect_url};
+pub use pool::{Transaction, Client, Pool, acquire, build_pool, connect, connect_direct, connect_url};
 pub use revert::{RevertTarget, baseline, plan_revert, revert};
 pub use status::{MigrationStatus, Problem, compare, migration_status};
 

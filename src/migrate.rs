@@ -151,7 +151,7 @@ impl Migrator {
     /// Takes a connection out of `pool` (it is closed afterwards, so the session-level
     /// lock can never outlive this call), locks, checks and applies.
     pub async fn run(&self, pool: &Pool) -> Result<MigrationReport, Error> {
-        let object = pool.get().await?;
+        let object = pool.get().await?.into_deadpool();
         let mut client = deadpool_postgres::Object::take(object);
         self.run_on(&mut client).await
     }

@@ -4,12 +4,115 @@ use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, PoolError, RecyclingMethod, Runtime};
 
-use crate::{Config, Error};
+use crate::{Config, Error, StatementMode};
 
-/// The connection pool (deadpool-postgres). `pool.get().await?` gives a [`Client`].
-pub type Pool = deadpool_postgres::Pool;
-/// A pooled connection; returns to the pool when dropped. Implements [`crate::GenericClient`].
-pub type Client = deadpool_postgres::Client;
+/// The connection pool: deadpool-postgres, plus the [`StatementMode`] its connections use.
+/// Cloning is cheap (all clones share one pool).
+#[derive(Debug, Clone)]
+pub struct Pool {
+    inner: deadpool_postgres::Pool,
+    mode: StatementMode,
+}
+
+/// A pooled connection; returns to the pool when dropped. Derefs to tokio-postgres's
+/// `Client` (through deadpool's wrapper) and implements [`crate::GenericClient`].
+#[derive(Debug)]
+pub struct Client {
+    inner: deadpool_postgres::Client,
+    mode: StatementMode,
+}
+
+/// A transaction on a pooled connection; rolled back when dropped without [`commit`](Self::commit).
+pub struct Transaction<'a> {
+    inner: deadpool_postgres::Transaction<'a>,
+    mode: StatementMode,
+}
+
+impl Pool {
+    /// A connection from the pool (waits up to the acquire timeout).
+    pub async fn get(&self) -> Result<Client, Error> {
+        let inner = self.inner.get().await?;
+        Ok(Client { inner, mode: self.mode })
+    }
+
+    /// Connections open, idle and waited for.
+    pub fn status(&self) -> deadpool_postgres::Status {
+        self.inner.status()
+    }
+
+    /// Closes the pool: idle connections close now, the others when returned.
+    pub fn close(&self) {
+        self.inner.close();
+    }
+
+    /// How this pool's connections send statements.
+    pub fn statement_mode(&self) -> StatementMode {
+        self.mode
+    }
+
+    /// The deadpool-postgres pool underneath.
+    pub fn as_deadpool(&self) -> &deadpool_postgres::Pool {
+        &self.inner
+    }
+}
+
+impl Client {
+    /// How this connection sends statements.
+    pub fn statement_mode(&self) -> StatementMode {
+        self.mode
+    }
+
+    /// Starts a transaction that sends statements the same way.
+    pub async fn transaction(&mut self) -> Result<Transaction<'_>, Error> {
+        let mode = self.mode;
+        let inner = self.inner.transaction().await?;
+        Ok(Transaction { inner, mode })
+    }
+
+    /// The deadpool object, e.g. to [`deadpool_postgres::Object::take`] it out of the pool.
+    pub fn into_deadpool(self) -> deadpool_postgres::Client {
+        self.inner
+    }
+}
+
+impl std::ops::Deref for Client {
+    type Target = deadpool_postgres::ClientWrapper;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Client {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
+
+impl Transaction<'_> {
+    /// How this transaction sends statements.
+    pub fn statement_mode(&self) -> StatementMode {
+        self.mode
+    }
+
+    /// Commits.
+    pub async fn commit(self) -> Result<(), Error> {
+        Ok(self.inner.commit().await?)
+    }
+
+    /// Rolls back (dropping the transaction does too).
+    pub async fn rollback(self) -> Result<(), Error> {
+        Ok(self.inner.rollback().await?)
+    }
+}
+
+impl<'a> std::ops::Deref for Transaction<'a> {
+    type Target = deadpool_postgres::Transaction<'a>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
 
 /// Opens a pool for `config` and checks that the server answers, retrying the first
 /// connection `connect_retries` times with exponential backoff. Opens `min_idle`
@@ -20,7 +123,7 @@ pub async fn connect(config: &Config) -> Result<Pool, Error> {
     let mut delay = config.retry_backoff;
     loop {
         attempt += 1;
-        match pool.get().await {
+        match pool.inner.get().await {
             Ok(client) => {
                 drop(client);
                 break;
@@ -44,7 +147,8 @@ pub async fn connect(config: &Config) -> Result<Pool, Error> {
         let mut held = Vec::with_capacity(config.min_idle);
         for _ in 0..config.min_idle {
             held.push(
-                pool.get()
+                pool.inner
+                    .get()
                     .await
                     .map_err(|e| classify_pool_error(e, config, 1))?,
             );
@@ -62,20 +166,30 @@ pub fn build_pool(config: &Config) -> Result<Pool, Error> {
             recycling_method: RecyclingMethod::Fast,
         },
     );
-    Pool::builder(manager)
+    let inner = deadpool_postgres::Pool::builder(manager)
         .max_size(config.max_connections)
         .wait_timeout(Some(config.acquire_timeout))
         .create_timeout(Some(config.connect_timeout))
         .runtime(Runtime::Tokio1)
         .build()
-        .map_err(|e| Error::Pool(e.to_string()))
+        .map_err(|e| Error::Pool(e.to_string()))?;
+    Ok(Pool {
+        inner,
+        mode: config.statement_mode,
+    })
 }
 
 /// Gets a connection from `pool`, with the same error mapping as [`connect`].
 pub async fn acquire(pool: &Pool, config: &Config) -> Result<Client, Error> {
-    pool.get()
+    let inner = pool
+        .inner
+        .get()
         .await
-        .map_err(|e| classify_pool_error(e, config, 1))
+        .map_err(|e| classify_pool_error(e, config, 1))?;
+    Ok(Client {
+        inner,
+        mode: pool.mode,
+    })
 }
 
 /// Opens one connection outside any pool (with the retries of `config`).

@@ -124,6 +124,22 @@ pub fn emit_queries(queries: &[Query]) -> String {
     )
 }
 
+/// The `::pgbake::ParamType` of a parameter: what unnamed statements send to the server.
+fn param_type(ty: &PgType) -> TokenStream {
+    let name = &ty.name;
+    let array = ty.array;
+    let (schema, kind) = match &ty.kind {
+        TypeKind::Enum { schema, variants } => (schema.clone(), quote! { ::pgbake::ParamKind::Enum(&[#(#variants),*]) }),
+        TypeKind::Domain { schema, base } => {
+            let base = &base.name;
+            (schema.clone(), quote! { ::pgbake::ParamKind::Domain(#base) })
+        }
+        TypeKind::Composite { schema } => (schema.clone(), quote! { ::pgbake::ParamKind::Base }),
+        TypeKind::Base | TypeKind::Pseudo => ("pg_catalog".to_string(), quote! { ::pgbake::ParamKind::Base }),
+    };
+    quote! { ::pgbake::ParamType { name: #name, schema: #schema, array: #array, kind: #kind } }
+}
+
 fn collect_enums(ty: &PgType, out: &mut BTreeMap<String, Vec<String>>) {
     match &ty.kind {
         TypeKind::Enum { variants, .. } => {
@@ -375,8 +391,13 @@ fn emit_query(q: &Query) -> TokenStream {
             }
         }
     };
+    let param_type_items = q.params.iter().map(|p| param_type(&p.pg_type));
     let prepare = quote! {
-        let statement = db.prepare_cached(#sql).await?;
+        static SQL: ::pgbake::Sql = ::pgbake::Sql {
+            name: #full_name,
+            text: #sql,
+            param_types: &[#(#param_type_items),*],
+        };
         #bindings
         #(#domain_bindings)*
         let params: &[&(dyn ::pgbake::__private::postgres_types::ToSql + Sync)] = &[#param_refs];
@@ -386,7 +407,7 @@ fn emit_query(q: &Query) -> TokenStream {
             #(#docs)*
             pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<u64, ::pgbake::Error> {
                 #prepare
-                Ok(db.execute(&statement, params).await?)
+                Ok(db.execute_sql(&SQL, params).await?)
             }
         },
         Cardinality::One => quote! {
@@ -394,7 +415,7 @@ fn emit_query(q: &Query) -> TokenStream {
             #(#docs)*
             pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<#row, ::pgbake::Error> {
                 #prepare
-                match db.query_opt(&statement, params).await? {
+                match db.fetch_opt(&SQL, params).await? {
                     Some(row) => #row::from_row(&row),
                     None => Err(::pgbake::Error::NoRows { query: #full_name }),
                 }
@@ -405,7 +426,7 @@ fn emit_query(q: &Query) -> TokenStream {
             #(#docs)*
             pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Option<#row>, ::pgbake::Error> {
                 #prepare
-                match db.query_opt(&statement, params).await? {
+                match db.fetch_opt(&SQL, params).await? {
                     Some(row) => Ok(Some(#row::from_row(&row)?)),
                     None => Ok(None),
                 }
@@ -422,13 +443,13 @@ fn emit_query(q: &Query) -> TokenStream {
                 #(#docs)*
                 pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Vec<#row>, ::pgbake::Error> {
                     #prepare
-                    db.query(&statement, params).await?.iter().map(#row::from_row).collect()
+                    db.fetch_all(&SQL, params).await?.iter().map(#row::from_row).collect()
                 }
                 #[doc = #stream_doc]
                 pub async fn #stream_name<'a>(db: &'a impl ::pgbake::GenericClient, #signature_params)
                     -> Result<impl ::pgbake::__private::futures_util::Stream<Item = Result<#row, ::pgbake::Error>> + 'a, ::pgbake::Error> {
                     #prepare
-                    let rows = db.query_raw(&statement, params).await?;
+                    let rows = db.fetch_stream(&SQL, params).await?;
                     Ok(::pgbake::__private::futures_util::StreamExt::map(rows, |row| match row {
                         Ok(row) => #row::from_row(&row),
                         Err(e) => Err(::pgbake::Error::from(e)),
