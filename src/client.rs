@@ -62,14 +62,17 @@ impl ParamType {
     /// migration or an extension, one with OID 0 so the server infers it from the query.
     pub fn to_type(&self) -> Type {
         let element = match self.kind {
-            ParamKind::Base => builtin(self.name).unwrap_or_else(|| inferred(self.name, Kind::Simple, self.schema)),
+            ParamKind::Base => {
+                builtin(self.name).unwrap_or_else(|| inferred(self.name, Kind::Simple, self.schema))
+            }
             ParamKind::Enum(labels) => inferred(
                 self.name,
                 Kind::Enum(labels.iter().map(|l| l.to_string()).collect()),
                 self.schema,
             ),
             ParamKind::Domain(base) => {
-                let base = builtin(base).unwrap_or_else(|| inferred(base, Kind::Simple, "pg_catalog"));
+                let base =
+                    builtin(base).unwrap_or_else(|| inferred(base, Kind::Simple, "pg_catalog"));
                 inferred(self.name, Kind::Domain(base), self.schema)
             }
         };
@@ -81,7 +84,11 @@ impl ParamType {
         {
             return array;
         }
-        inferred(&format!("_{}", self.name), Kind::Array(element), self.schema)
+        inferred(
+            &format!("_{}", self.name),
+            Kind::Array(element),
+            self.schema,
+        )
     }
 }
 
@@ -163,7 +170,9 @@ macro_rules! generic_client {
             ) -> Result<Vec<Row>, tokio_postgres::Error> {
                 let inner: &$inner = self;
                 match self.statement_mode() {
-                    StatementMode::Unnamed => inner.query_typed(sql.text, &typed(sql, params)).await,
+                    StatementMode::Unnamed => {
+                        inner.query_typed(sql.text, &typed(sql, params)).await
+                    }
                     StatementMode::Prepared => {
                         let ($this, $sql) = (self, sql.text);
                         let statement = $prepare?;
@@ -179,7 +188,9 @@ macro_rules! generic_client {
             ) -> Result<Option<Row>, tokio_postgres::Error> {
                 let inner: &$inner = self;
                 match self.statement_mode() {
-                    StatementMode::Unnamed => inner.query_typed_opt(sql.text, &typed(sql, params)).await,
+                    StatementMode::Unnamed => {
+                        inner.query_typed_opt(sql.text, &typed(sql, params)).await
+                    }
                     StatementMode::Prepared => {
                         let ($this, $sql) = (self, sql.text);
                         let statement = $prepare?;
@@ -195,7 +206,9 @@ macro_rules! generic_client {
             ) -> Result<u64, tokio_postgres::Error> {
                 let inner: &$inner = self;
                 match self.statement_mode() {
-                    StatementMode::Unnamed => inner.execute_typed(sql.text, &typed(sql, params)).await,
+                    StatementMode::Unnamed => {
+                        inner.execute_typed(sql.text, &typed(sql, params)).await
+                    }
                     StatementMode::Prepared => {
                         let ($this, $sql) = (self, sql.text);
                         let statement = $prepare?;
@@ -211,7 +224,9 @@ macro_rules! generic_client {
             ) -> Result<RowStream, tokio_postgres::Error> {
                 let inner: &$inner = self;
                 match self.statement_mode() {
-                    StatementMode::Unnamed => inner.query_typed_raw(sql.text, typed(sql, params)).await,
+                    StatementMode::Unnamed => {
+                        inner.query_typed_raw(sql.text, typed(sql, params)).await
+                    }
                     StatementMode::Prepared => {
                         let ($this, $sql) = (self, sql.text);
                         let statement = $prepare?;

@@ -138,7 +138,9 @@ impl Config {
                 other => {
                     return Err(Error::config(
                         "DB_STATEMENT_MODE",
-                        format!("`{other}` is not a statement mode; use `prepared` (default) or `unnamed` (behind PgBouncer in transaction pooling mode)"),
+                        format!(
+                            "`{other}` is not a statement mode; use `prepared` (default) or `unnamed` (behind PgBouncer in transaction pooling mode)"
+                        ),
                     ));
                 }
             };

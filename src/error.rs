@@ -174,6 +174,11 @@ pub(crate) fn describe_db_error(error: &tokio_postgres::Error) -> String {
             if let Some(hint) = db.hint() {
                 text.push_str(&format!("; hint: {hint}"));
             }
+            if db.code().code() == "26000" {
+                text.push_str(
+                    "; behind PgBouncer in transaction pooling mode, set DB_STATEMENT_MODE=unnamed",
+                );
+            }
             if matches!(db.code().code(), "57P01" | "57P02" | "57P03") {
                 text.push_str(
                     "; the server is shutting down or restarting: retry the call (the pool opens a new connection)",

@@ -34,7 +34,9 @@ pub use migrate::{
     MIGRATION_LOCK_KEY, MigrationReport, Migrator, ensure_history_table, lock_holder, migrate,
     read_history,
 };
-pub use pool::{Transaction, Client, Pool, acquire, build_pool, connect, connect_direct, connect_url};
+pub use pool::{
+    Client, Pool, Transaction, acquire, build_pool, connect, connect_direct, connect_url,
+};
 pub use revert::{RevertTarget, baseline, plan_revert, revert};
 pub use status::{MigrationStatus, Problem, compare, migration_status};
 

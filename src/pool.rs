@@ -32,7 +32,10 @@ impl Pool {
     /// A connection from the pool (waits up to the acquire timeout).
     pub async fn get(&self) -> Result<Client, Error> {
         let inner = self.inner.get().await?;
-        Ok(Client { inner, mode: self.mode })
+        Ok(Client {
+            inner,
+            mode: self.mode,
+        })
     }
 
     /// Connections open, idle and waited for.

@@ -9,6 +9,7 @@ mod harness;
 mod lifecycle;
 mod load;
 mod migrate;
+mod pgbouncer;
 mod privileges;
 mod queries;
 mod reversibility;

@@ -129,13 +129,22 @@ fn param_type(ty: &PgType) -> TokenStream {
     let name = &ty.name;
     let array = ty.array;
     let (schema, kind) = match &ty.kind {
-        TypeKind::Enum { schema, variants } => (schema.clone(), quote! { ::pgbake::ParamKind::Enum(&[#(#variants),*]) }),
+        TypeKind::Enum { schema, variants } => (
+            schema.clone(),
+            quote! { ::pgbake::ParamKind::Enum(&[#(#variants),*]) },
+        ),
         TypeKind::Domain { schema, base } => {
             let base = &base.name;
-            (schema.clone(), quote! { ::pgbake::ParamKind::Domain(#base) })
+            (
+                schema.clone(),
+                quote! { ::pgbake::ParamKind::Domain(#base) },
+            )
         }
         TypeKind::Composite { schema } => (schema.clone(), quote! { ::pgbake::ParamKind::Base }),
-        TypeKind::Base | TypeKind::Pseudo => ("pg_catalog".to_string(), quote! { ::pgbake::ParamKind::Base }),
+        TypeKind::Base | TypeKind::Pseudo => (
+            "pg_catalog".to_string(),
+            quote! { ::pgbake::ParamKind::Base },
+        ),
     };
     quote! { ::pgbake::ParamType { name: #name, schema: #schema, array: #array, kind: #kind } }
 }
