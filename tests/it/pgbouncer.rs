@@ -58,7 +58,7 @@ impl Bouncer {
         } else {
             Command::new(binary)
         };
-        let child = command
+        let mut child = command
             .arg(dir.join("pgbouncer.ini"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
