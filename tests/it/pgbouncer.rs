@@ -70,6 +70,8 @@ impl Bouncer {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!(
             "pgbouncer did not start; see {}/pgbouncer.log",
             dir.display()
