@@ -136,6 +136,14 @@ pub trait GenericClient: Sync {
         sql: &'static Sql,
         params: &[&(dyn ToSql + Sync)],
     ) -> impl Future<Output = Result<u64, tokio_postgres::Error>> + Send;
+    /// Starts `COPY … FROM STDIN` (prepared: COPY needs a session, so behind PgBouncer use
+    /// session pooling or a direct connection for bulk loads).
+    fn copy_in_sql(
+        &self,
+        sql: &'static Sql,
+    ) -> impl Future<
+        Output = Result<tokio_postgres::CopyInSink<bytes::Bytes>, tokio_postgres::Error>,
+    > + Send;
     /// Runs a query and streams its rows.
     fn fetch_stream(
         &self,
@@ -215,6 +223,16 @@ macro_rules! generic_client {
                         inner.execute(&statement, params).await
                     }
                 }
+            }
+
+            async fn copy_in_sql(
+                &self,
+                sql: &'static Sql,
+            ) -> Result<tokio_postgres::CopyInSink<bytes::Bytes>, tokio_postgres::Error> {
+                let inner: &$inner = self;
+                let ($this, $sql) = (self, sql.text);
+                let statement = $prepare?;
+                inner.copy_in(&statement).await
             }
 
             async fn fetch_stream(

@@ -9,7 +9,7 @@ use sqlparser::parser::Parser;
 
 use crate::annotate::{AnnotatedQuery, parse_file};
 use crate::error::Diagnostic;
-use crate::ir::{Cardinality, Column, Param, Query};
+use crate::ir::{Cardinality, Column, CopyTarget, Param, Query};
 use crate::source::SqlFile;
 use crate::types::describe_rust_type;
 
@@ -228,6 +228,23 @@ fn type_query(
             })?;
         c.nullable = o.nullable;
     }
+    let copy = match (query.cardinality, statements.first()) {
+        (Cardinality::Copy, Some(statement)) => Some(copy_target(statement).map_err(|message| {
+            Box::new(
+                query
+                    .diagnostic_at_file(query.name_offset, query.name.len(), message)
+                    .with_help("write it as `INSERT INTO t (a, b) VALUES (:a, :b)`: one row, each value a plain `:parameter`"),
+            )
+        })?),
+        (Cardinality::Copy, None) => {
+            return Err(Box::new(query.diagnostic_at_file(
+                query.name_offset,
+                query.name.len(),
+                format!("`:copy` query `{}` must be an INSERT", query.name),
+            )));
+        }
+        _ => None,
+    };
     Ok(Query {
         module: query.module.clone(),
         name: query.name.clone(),
@@ -238,6 +255,63 @@ fn type_query(
         docs: query.docs.clone(),
         params,
         columns,
+        copy,
+    })
+}
+
+/// The binary COPY for a `:copy` query: a single-row `INSERT INTO t (cols) VALUES (…)`
+/// whose values are all plain parameters, without RETURNING or ON CONFLICT.
+fn copy_target(statement: &sqlparser::ast::Statement) -> Result<CopyTarget, String> {
+    use sqlparser::ast::{Expr, SetExpr, Statement, Value};
+    let Statement::Insert(insert) = statement else {
+        return Err("a `:copy` query must be an INSERT".into());
+    };
+    if insert.returning.is_some() || insert.on.is_some() {
+        return Err(
+            "a `:copy` INSERT cannot have RETURNING or ON CONFLICT (COPY has neither)".into(),
+        );
+    }
+    if insert.columns.is_empty() {
+        return Err(
+            "a `:copy` INSERT must list its columns: `INSERT INTO t (a, b) VALUES (:a, :b)`".into(),
+        );
+    }
+    let Some(SetExpr::Values(values)) = insert.source.as_ref().map(|s| s.body.as_ref()) else {
+        return Err("a `:copy` INSERT must use VALUES".into());
+    };
+    let [row] = values.rows.as_slice() else {
+        return Err("a `:copy` INSERT must have exactly one VALUES row".into());
+    };
+    let row = &row.content;
+    if row.len() != insert.columns.len() {
+        return Err("the VALUES row must have one value per listed column".into());
+    }
+    let mut param_for_column = Vec::new();
+    for value in row {
+        let Expr::Value(v) = value else {
+            return Err(format!(
+                "`{value}` is not a plain parameter; COPY cannot evaluate expressions"
+            ));
+        };
+        let Value::Placeholder(p) = &v.value else {
+            return Err(format!(
+                "`{value}` is not a plain parameter; COPY cannot evaluate expressions"
+            ));
+        };
+        let index: usize = p
+            .trim_start_matches('$')
+            .parse()
+            .map_err(|_| format!("`{p}` is not a parameter"))?;
+        param_for_column.push(index - 1);
+    }
+    let columns: Vec<String> = insert.columns.iter().map(ToString::to_string).collect();
+    Ok(CopyTarget {
+        statement: format!(
+            "COPY {} ({}) FROM STDIN (FORMAT binary)",
+            insert.table,
+            columns.join(", ")
+        ),
+        param_for_column,
     })
 }
 

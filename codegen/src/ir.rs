@@ -23,6 +23,18 @@ pub struct Query {
     pub params: Vec<Param>,
     /// Output columns in order; empty for statements that return no rows.
     pub columns: Vec<Column>,
+    /// For `:copy`: the binary COPY that loads rows instead of the INSERT.
+    pub copy: Option<CopyTarget>,
+}
+
+/// How a `:copy` query's single-row `INSERT INTO t (cols) VALUES (:a, :b, …)` becomes a
+/// binary `COPY t (cols) FROM STDIN`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyTarget {
+    /// `COPY <table> (<columns>) FROM STDIN (FORMAT binary)`.
+    pub statement: String,
+    /// For each COPY column in order, the index of the parameter that fills it.
+    pub param_for_column: Vec<usize>,
 }
 
 /// The cardinality written after the query name in the header.

@@ -27,3 +27,7 @@ WHERE u.company_id = :company_id AND t.deleted_at IS NULL
 GROUP BY u.id, u.display_name
 ORDER BY longest DESC
 LIMIT :limit;
+
+--! load_timers :copy
+--- Bulk-loads incident timers (imports, fixtures).
+INSERT INTO incident_timers (user_id, reset_at, notes) VALUES (:user_id, :reset_at, :notes);

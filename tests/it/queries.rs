@@ -350,3 +350,60 @@ async fn seed_user(client: &pgbake::Client, slug: &str) -> uuid::Uuid {
     .unwrap()
     .id
 }
+
+#[tokio::test]
+async fn copy_queries_bulk_load_rows_with_binary_copy() {
+    let db = TestDatabase::new().await.unwrap();
+    let client = db.pool.get().await.unwrap();
+    let company = companies::create_company(&client, "Bulk", "bulk", None)
+        .await
+        .unwrap();
+    let user = users::create_user(
+        &client,
+        &users::CreateUserParams {
+            company_id: company.id,
+            email: "bulk@example.com",
+            password_hash: "x",
+            user_slug: "bulk",
+            display_name: "Bulk",
+            created_by: None,
+        },
+    )
+    .await
+    .unwrap();
+    let now = chrono::Utc::now();
+    let notes: Vec<String> = (0..1000)
+        .map(|i| format!("timer {i}, 'quoted' \t tab"))
+        .collect();
+    let rows = notes
+        .iter()
+        .enumerate()
+        .map(|(i, note)| incident_timers::LoadTimersParams {
+            user_id: user.id,
+            reset_at: now - chrono::Duration::hours(i as i64),
+            notes: if i % 10 == 0 {
+                None
+            } else {
+                Some(note.as_str())
+            },
+        });
+    let loaded = incident_timers::load_timers(&client, rows).await.unwrap();
+    assert_eq!(loaded, 1000);
+    let timers = incident_timers::user_timers(&client, user.id)
+        .await
+        .unwrap();
+    assert_eq!(timers.len(), 1000);
+    assert_eq!(timers.iter().filter(|t| t.notes.is_none()).count(), 100);
+    assert!(
+        timers
+            .iter()
+            .any(|t| t.notes.as_deref() == Some("timer 1, 'quoted' \t tab"))
+    );
+    // The rows got their defaults like an INSERT would give them (id, created_at).
+    let ids: i64 = client
+        .query_one("SELECT count(DISTINCT id) FROM incident_timers", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(ids, 1000);
+}

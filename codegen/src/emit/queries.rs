@@ -62,15 +62,6 @@ pub fn check_emittable(queries: &[Query]) -> Vec<Diagnostic> {
                 ));
             }
         }
-        if q.cardinality == Cardinality::Copy {
-            out.push(at(
-                format!(
-                    "query `{}` (line {}): `:copy` is not yet supported",
-                    q.name, q.line
-                ),
-                "use `:exec` for now",
-            ));
-        }
     }
     out
 }
@@ -276,7 +267,14 @@ fn emit_query(q: &Query) -> TokenStream {
             path_type(&t)
         })
         .collect();
-    let use_struct = q.params.len() > PARAMS_STRUCT_THRESHOLD;
+    // `:copy` takes an iterator of parameter structs, one per row.
+    let use_struct = q.params.len() > PARAMS_STRUCT_THRESHOLD || q.cardinality == Cardinality::Copy;
+    let struct_borrows = q.params.iter().any(|p| {
+        rust_type(&p.pg_type)
+            .map(|r| r.param)
+            .unwrap_or_else(|_| "&str".into())
+            .contains('&')
+    });
     let params_struct_ident = format_ident!("{}Params", camel);
     let (signature_params, bindings, params_struct) = if use_struct {
         let lifetime_types: Vec<TokenStream> = q
@@ -412,7 +410,60 @@ fn emit_query(q: &Query) -> TokenStream {
         let params: &[&(dyn ::pgbake::__private::postgres_types::ToSql + Sync)] = &[#param_refs];
     };
     let body = match q.cardinality {
-        Cardinality::Exec | Cardinality::Copy => quote! {
+        Cardinality::Copy => {
+            let copy = q
+                .copy
+                .as_ref()
+                .expect("inference gives every `:copy` query its COPY statement");
+            let statement = &copy.statement;
+            let column_params: Vec<&syn::Ident> = copy
+                .param_for_column
+                .iter()
+                .map(|i| &param_names[*i])
+                .collect();
+            let column_types = copy
+                .param_for_column
+                .iter()
+                .map(|i| param_type(&q.params[*i].pg_type));
+            let column_values = copy.param_for_column.iter().map(|i| {
+                let name = &param_names[*i];
+                if matches!(q.params[*i].pg_type.kind, TypeKind::Domain { .. }) {
+                    quote! { &::pgbake::Domain(row.#name) as &(dyn ::pgbake::__private::postgres_types::ToSql + Sync) }
+                } else {
+                    quote! { &row.#name as &(dyn ::pgbake::__private::postgres_types::ToSql + Sync) }
+                }
+            });
+            let _ = column_params;
+            let (generics, item) = if struct_borrows {
+                (quote! { <'r> }, quote! { #params_struct_ident<'r> })
+            } else {
+                (quote! {}, quote! { #params_struct_ident })
+            };
+            quote! {
+                #(#docs)*
+                ///
+                /// Loads the rows with one binary `COPY … FROM STDIN`; returns how many were loaded.
+                pub async fn #fn_name #generics(
+                    db: &impl ::pgbake::GenericClient,
+                    rows: impl IntoIterator<Item = #item>,
+                ) -> Result<u64, ::pgbake::Error> {
+                    static SQL: ::pgbake::Sql = ::pgbake::Sql {
+                        name: #full_name,
+                        text: #statement,
+                        param_types: &[#(#column_types),*],
+                    };
+                    let types: Vec<::pgbake::__private::postgres_types::Type> =
+                        SQL.param_types.iter().map(::pgbake::ParamType::to_type).collect();
+                    let sink = db.copy_in_sql(&SQL).await?;
+                    let mut writer = ::std::pin::pin!(::pgbake::__private::tokio_postgres::binary_copy::BinaryCopyInWriter::new(sink, &types));
+                    for row in rows {
+                        writer.as_mut().write(&[#(#column_values),*]).await?;
+                    }
+                    Ok(writer.as_mut().finish().await?)
+                }
+            }
+        }
+        Cardinality::Exec => quote! {
             #(#docs)*
             pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<u64, ::pgbake::Error> {
                 #prepare
