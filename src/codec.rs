@@ -94,3 +94,52 @@ impl<'a, T: FromSql<'a>> FromSql<'a> for Domain<T> {
         T::accepts(domain_base(ty))
     }
 }
+
+/// `ToSql`/`FromSql` for a generated Rust enum of a PostgreSQL enum (text labels).
+/// Used by generated code; the paths go through `$crate`, so the crate using pgbake needs
+/// no direct dependency on postgres-types.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pg_enum {
+    ($ty:ident, $pg_name:literal, [$($variant:ident => $label:literal),* $(,)?]) => {
+        impl $crate::__private::postgres_types::ToSql for $ty {
+            fn to_sql(
+                &self,
+                _: &$crate::__private::postgres_types::Type,
+                out: &mut $crate::__private::bytes::BytesMut,
+            ) -> ::std::result::Result<$crate::__private::postgres_types::IsNull, ::std::boxed::Box<dyn ::std::error::Error + Sync + Send>> {
+                let label: &str = match self {
+                    $($ty::$variant => $label,)*
+                };
+                out.extend_from_slice(label.as_bytes());
+                Ok($crate::__private::postgres_types::IsNull::No)
+            }
+
+            fn accepts(ty: &$crate::__private::postgres_types::Type) -> bool {
+                ty.name() == $pg_name && matches!(ty.kind(), $crate::__private::postgres_types::Kind::Enum(_))
+            }
+
+            $crate::__private::postgres_types::to_sql_checked!();
+        }
+
+        impl<'a> $crate::__private::postgres_types::FromSql<'a> for $ty {
+            fn from_sql(
+                _: &$crate::__private::postgres_types::Type,
+                raw: &'a [u8],
+            ) -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Sync + Send>> {
+                match ::std::str::from_utf8(raw)? {
+                    $($label => Ok($ty::$variant),)*
+                    other => Err(format!(
+                        "`{other}` is not a label of enum {} in this build; rebuild after the migration that added it",
+                        $pg_name
+                    )
+                    .into()),
+                }
+            }
+
+            fn accepts(ty: &$crate::__private::postgres_types::Type) -> bool {
+                ty.name() == $pg_name
+            }
+        }
+    };
+}

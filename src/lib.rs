@@ -50,6 +50,7 @@ mod generated_migrations {
 /// Re-exports for generated code; not a stable API.
 #[doc(hidden)]
 pub mod __private {
+    pub use bytes;
     pub use chrono;
     pub use futures_util;
     pub use postgres_types;

@@ -97,7 +97,9 @@ pub struct TestDatabase {
 }
 
 static SERVER: OnceLock<Result<TestServer, String>> = OnceLock::new();
-static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+/// Template databases already created by this process, by migration set.
+static TEMPLATES: tokio::sync::Mutex<Vec<(usize, String)>> =
+    tokio::sync::Mutex::const_new(Vec::new());
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The server for this test binary, started on first use.
@@ -111,10 +113,26 @@ pub fn server() -> Result<&'static TestServer, Error> {
 impl TestDatabase {
     /// A new database with every embedded migration applied.
     pub async fn new() -> Result<TestDatabase, Error> {
-        let template = TEMPLATE
-            .get_or_try_init(|| create_template(crate::MIGRATIONS))
-            .await?;
-        Self::create(Some(template)).await
+        Self::with_migrations(crate::MIGRATIONS).await
+    }
+
+    /// A new database with `migrations` applied (another crate's `MIGRATIONS`).
+    pub async fn with_migrations(
+        migrations: &'static [EmbeddedMigration],
+    ) -> Result<TestDatabase, Error> {
+        let key = migrations.as_ptr() as usize;
+        let template = {
+            let mut templates = TEMPLATES.lock().await;
+            match templates.iter().find(|(k, _)| *k == key) {
+                Some((_, name)) => name.clone(),
+                None => {
+                    let name = create_template(migrations).await?;
+                    templates.push((key, name.clone()));
+                    name
+                }
+            }
+        };
+        Self::create(Some(&template)).await
     }
 
     /// A new empty database (no migrations applied).

@@ -24,6 +24,7 @@ pub struct Builder {
     sql_dir: PathBuf,
     out_dir: Option<PathBuf>,
     deny_lints: bool,
+    emit: emit::queries::EmitOptions,
 }
 
 /// What a successful build found and wrote.
@@ -66,7 +67,15 @@ impl Builder {
             sql_dir: sql_dir.into(),
             out_dir: None,
             deny_lints: false,
+            emit: emit::queries::EmitOptions::default(),
         }
+    }
+
+    /// Derives `serde::Serialize` on generated row structs and enums (enable pgbake's
+    /// `serde` feature too).
+    pub fn serde(mut self, serde: bool) -> Self {
+        self.emit.serde = serde;
+        self
     }
 
     /// Turns migration lint findings into build errors (for CI). The default, `false`,
@@ -129,7 +138,10 @@ impl Builder {
                 "migrations.rs",
                 emit::migrations::emit_migrations(&analysis.migrations),
             ),
-            ("queries.rs", emit::queries::emit_queries(&analysis.queries)),
+            (
+                "queries.rs",
+                emit::queries::emit_queries(&analysis.queries, &self.emit),
+            ),
         ];
         let mut written = Vec::new();
         for (name, contents) in files {

@@ -45,11 +45,11 @@ fn basic_generated_code() {
     let (queries, diagnostics) = pgbake_codegen::describe::analyze(&tree.migrations, &tree.queries);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     assert!(pgbake_codegen::emit::queries::check_emittable(&queries).is_empty());
-    let code = pgbake_codegen::emit::queries::emit_queries(&queries);
+    let code = pgbake_codegen::emit::queries::emit_queries(&queries, &Default::default());
     syn::parse_file(&code).expect("generated code parses");
     assert_eq!(
         code,
-        pgbake_codegen::emit::queries::emit_queries(&queries),
+        pgbake_codegen::emit::queries::emit_queries(&queries, &Default::default()),
         "deterministic"
     );
     insta::assert_snapshot!(code);
@@ -83,7 +83,7 @@ fn construct_cases_generate_code_that_parses() {
             })
             .collect();
         assert!(unemittable.is_empty(), "{case}: {unemittable:?}");
-        let code = pgbake_codegen::emit::queries::emit_queries(&queries);
+        let code = pgbake_codegen::emit::queries::emit_queries(&queries, &Default::default());
         syn::parse_file(&code).unwrap_or_else(|e| panic!("{case}: generated code: {e}"));
     }
 }

@@ -68,7 +68,7 @@ pub fn check_emittable(queries: &[Query]) -> Vec<Diagnostic> {
 
 /// The generated Rust source for all queries (deterministic for identical input).
 /// Queries that `check_emittable` rejects must be filtered out by the caller.
-pub fn emit_queries(queries: &[Query]) -> String {
+pub fn emit_queries(queries: &[Query], options: &EmitOptions) -> String {
     let mut modules: BTreeMap<&str, Vec<&Query>> = BTreeMap::new();
     let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for q in queries {
@@ -84,10 +84,10 @@ pub fn emit_queries(queries: &[Query]) -> String {
     }
     let enum_items = enums
         .iter()
-        .map(|(name, variants)| emit_enum(name, variants));
+        .map(|(name, variants)| emit_enum(name, variants, options));
     let module_items = modules.iter().map(|(module, queries)| {
         let ident = ident(module);
-        let items = queries.iter().map(|q| emit_query(q));
+        let items = queries.iter().map(|q| emit_query(q, options));
         let doc = format!(
             "Queries of `{}`.",
             queries.first().map_or(&**module, |q| q.file.as_str())
@@ -150,25 +150,47 @@ fn collect_enums(ty: &PgType, out: &mut BTreeMap<String, Vec<String>>) {
     }
 }
 
-fn emit_enum(name: &str, variants: &[String]) -> TokenStream {
+/// Choices that change the generated code.
+#[derive(Debug, Clone, Default)]
+pub struct EmitOptions {
+    /// Derive `serde::Serialize` (through `::pgbake::__private::serde`, which needs pgbake's
+    /// `serde` feature) on row structs and enums.
+    pub serde: bool,
+}
+
+fn serde_derive(options: &EmitOptions) -> TokenStream {
+    if options.serde {
+        quote! { #[derive(::pgbake::__private::serde::Serialize)] }
+    } else {
+        quote! {}
+    }
+}
+
+fn emit_enum(name: &str, variants: &[String], options: &EmitOptions) -> TokenStream {
     let ident = format_ident!("{}", camel_case(name));
     let mut used = Vec::new();
-    let items = variants.iter().map(|v| {
-        let mut rust = camel_case(v);
-        while used.contains(&rust) {
-            rust.push('_');
-        }
-        used.push(rust.clone());
-        let rust = format_ident!("{}", rust);
-        quote! { #[postgres(name = #v)] #rust, }
-    });
+    let rust_names: Vec<syn::Ident> = variants
+        .iter()
+        .map(|v| {
+            let mut rust = camel_case(v);
+            while used.contains(&rust) {
+                rust.push('_');
+            }
+            used.push(rust.clone());
+            format_ident!("{}", rust)
+        })
+        .collect();
+    let docs = variants.iter().map(|v| format!("`'{v}'`"));
     let doc = format!("The PostgreSQL enum `{name}`.");
+    let serde = serde_derive(options);
+    // ToSql/FromSql come from a pgbake macro rather than postgres-types' derive, whose
+    // expansion needs `postgres_types` among the user crate's own dependencies.
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::pgbake::__private::postgres_types::ToSql, ::pgbake::__private::postgres_types::FromSql)]
-        #[cfg_attr(feature = "serde", derive(::pgbake::__private::serde::Serialize))]
-        #[postgres(name = #name)]
-        pub enum #ident { #(#items)* }
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #serde
+        pub enum #ident { #(#[doc = #docs] #rust_names,)* }
+        ::pgbake::__pg_enum!(#ident, #name, [#(#rust_names => #variants),*]);
     }
 }
 
@@ -223,7 +245,8 @@ fn path_type(rust: &str) -> TokenStream {
     quote! { #ty }
 }
 
-fn emit_query(q: &Query) -> TokenStream {
+fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
+    let serde = serde_derive(options);
     let fn_name = ident(&q.name);
     let camel = camel_case(&q.name);
     let row = format_ident!("{}Row", camel);
@@ -389,7 +412,7 @@ fn emit_query(q: &Query) -> TokenStream {
     let row_struct = quote! {
         #[doc = #row_doc]
         #[derive(Debug, Clone, PartialEq)]
-        #[cfg_attr(feature = "serde", derive(::pgbake::__private::serde::Serialize))]
+        #serde
         pub struct #row { #(#[doc = #field_docs] pub #fields: #field_types,)* }
         impl #row {
             #[doc(hidden)]

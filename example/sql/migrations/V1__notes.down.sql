@@ -1,0 +1,3 @@
+DROP TABLE notes;
+DROP DOMAIN slug;
+DROP TYPE note_status;

@@ -1,0 +1,19 @@
+--! create_note :one
+INSERT INTO notes (slug, title, status, tags) VALUES (:slug, :title, :status, :tags)
+RETURNING id, slug, status, created_at;
+
+--! notes_with_status :many
+--- Notes in any of these states, oldest first.
+SELECT id, slug, title, status, tags FROM notes WHERE status = ANY(:statuses) ORDER BY id;
+
+--! note_by_slug :opt
+SELECT id, title, status, body ->> 'summary' AS summary FROM notes WHERE slug = :slug;
+
+--! publish :exec
+UPDATE notes SET status = 'published' WHERE slug = :slug AND status = 'draft';
+
+--! status_counts :many
+SELECT status, count(*) AS notes FROM notes GROUP BY status ORDER BY status;
+
+--! import_notes :copy
+INSERT INTO notes (slug, title, status) VALUES (:slug, :title, :status);

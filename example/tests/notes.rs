@@ -1,0 +1,94 @@
+//! The generated layer of another crate, against a real server, in both statement modes.
+
+use pgbake::StatementMode;
+use pgbake::testing::TestDatabase;
+use pgbake_example::db::{MIGRATIONS, notes, types::NoteStatus};
+
+async fn exercise(mode: StatementMode) {
+    let db = TestDatabase::with_migrations(MIGRATIONS).await.unwrap();
+    let pool = pgbake::connect(&db.config.clone().statement_mode(mode))
+        .await
+        .unwrap();
+    let client = pool.get().await.unwrap();
+
+    let created = notes::create_note(
+        &client,
+        "hello-world",
+        "Hello",
+        NoteStatus::Draft,
+        &["intro".to_string()],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (created.slug.as_str(), created.status),
+        ("hello-world", NoteStatus::Draft)
+    );
+
+    // The domain rejects a bad slug on the server.
+    let error = notes::create_note(&client, "Not A Slug", "Bad", NoteStatus::Draft, &[])
+        .await
+        .unwrap_err();
+    assert_eq!(error.sqlstate(), Some("23514"), "{error}");
+
+    let loaded = notes::import_notes(
+        &client,
+        (0..50)
+            .map(|i| notes::ImportNotesParams {
+                slug: if i % 2 == 0 { "even" } else { "odd" },
+                title: "imported",
+                status: if i % 2 == 0 {
+                    NoteStatus::Archived
+                } else {
+                    NoteStatus::Published
+                },
+            })
+            .take(2),
+    )
+    .await
+    .unwrap();
+    assert_eq!(loaded, 2);
+
+    assert_eq!(notes::publish(&client, "hello-world").await.unwrap(), 1);
+    let published = notes::notes_with_status(&client, &[NoteStatus::Published])
+        .await
+        .unwrap();
+    assert_eq!(
+        published
+            .iter()
+            .map(|n| n.slug.as_str())
+            .collect::<Vec<_>>(),
+        ["hello-world", "odd"]
+    );
+    assert_eq!(published[0].tags, ["intro"]);
+
+    let counts = notes::status_counts(&client).await.unwrap();
+    let counts: Vec<(NoteStatus, i64)> = counts.into_iter().map(|c| (c.status, c.notes)).collect();
+    assert_eq!(
+        counts,
+        [(NoteStatus::Published, 2), (NoteStatus::Archived, 1)]
+    );
+
+    let found = notes::note_by_slug(&client, "even")
+        .await
+        .unwrap()
+        .expect("imported");
+    assert_eq!((found.status, found.summary), (NoteStatus::Archived, None));
+}
+
+#[tokio::test]
+async fn enums_domains_arrays_and_copy_with_prepared_statements() {
+    exercise(StatementMode::Prepared).await;
+}
+
+#[tokio::test]
+async fn enums_domains_arrays_and_copy_with_unnamed_statements() {
+    exercise(StatementMode::Unnamed).await;
+}
+
+#[test]
+fn the_migrations_are_this_crates_own() {
+    assert_eq!(MIGRATIONS.len(), 1);
+    assert_eq!(MIGRATIONS[0].name, "notes");
+    assert!(MIGRATIONS[0].down.is_some());
+}
