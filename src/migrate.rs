@@ -162,13 +162,10 @@ impl Migrator {
         &self,
         client: &mut tokio_postgres::Client,
     ) -> Result<MigrationReport, Error> {
-        watch_for_client_exit(client).await;
-        lock(client, self.lock_timeout).await?;
-        let result = self.apply_locked(client).await;
-        let unlocked = unlock(client).await;
-        let report = result?;
-        unlocked?;
-        Ok(report)
+        with_migration_lock(client, self.lock_timeout, async |client| {
+            self.apply_locked(client).await
+        })
+        .await
     }
 
     /// The migrations that are pending, after the same checks as [`Migrator::run`], without
@@ -397,10 +394,26 @@ pub(crate) fn migration_failed(
     }
 }
 
+/// Runs `work` holding the migration lock on `client`'s session, and releases the lock
+/// before returning, also when `work` fails.
+pub(crate) async fn with_migration_lock<T>(
+    client: &mut tokio_postgres::Client,
+    timeout: Duration,
+    work: impl AsyncFnOnce(&mut tokio_postgres::Client) -> Result<T, Error>,
+) -> Result<T, Error> {
+    watch_for_client_exit(client).await;
+    lock(client, timeout).await?;
+    let result = work(client).await;
+    let unlocked = unlock(client).await;
+    let value = result?;
+    unlocked?;
+    Ok(value)
+}
+
 /// Makes the server notice within 2 s when this process dies in the middle of a long
 /// statement (PostgreSQL 14+; older servers ignore it), so the migration lock held by this
 /// session is released instead of staying held until the statement ends.
-pub(crate) async fn watch_for_client_exit(client: &tokio_postgres::Client) {
+async fn watch_for_client_exit(client: &tokio_postgres::Client) {
     if let Err(error) = client
         .batch_execute("SET client_connection_check_interval = '2s'")
         .await
@@ -411,7 +424,7 @@ pub(crate) async fn watch_for_client_exit(client: &tokio_postgres::Client) {
 
 /// Takes the migration lock, polling until `timeout`; on timeout the error names the
 /// server process that holds it.
-pub(crate) async fn lock(client: &tokio_postgres::Client, timeout: Duration) -> Result<(), Error> {
+async fn lock(client: &tokio_postgres::Client, timeout: Duration) -> Result<(), Error> {
     let started = Instant::now();
     let mut delay = Duration::from_millis(25);
     loop {
@@ -440,7 +453,7 @@ pub(crate) async fn lock(client: &tokio_postgres::Client, timeout: Duration) -> 
     }
 }
 
-pub(crate) async fn unlock(client: &tokio_postgres::Client) -> Result<(), Error> {
+async fn unlock(client: &tokio_postgres::Client) -> Result<(), Error> {
     client
         .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK_KEY])
         .await?;

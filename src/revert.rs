@@ -57,13 +57,10 @@ pub async fn revert(
     target: RevertTarget,
     lock_timeout: Duration,
 ) -> Result<Vec<AppliedMigration>, Error> {
-    crate::migrate::watch_for_client_exit(client).await;
-    crate::migrate::lock(client, lock_timeout).await?;
-    let result = revert_locked(client, migrations, target).await;
-    let unlocked = crate::migrate::unlock(client).await;
-    let reverted = result?;
-    unlocked?;
-    Ok(reverted)
+    crate::migrate::with_migration_lock(client, lock_timeout, async |client| {
+        revert_locked(client, migrations, target).await
+    })
+    .await
 }
 
 async fn revert_locked(
@@ -129,8 +126,7 @@ pub async fn baseline(
             ),
         ));
     }
-    crate::migrate::lock(client, lock_timeout).await?;
-    let result = async {
+    crate::migrate::with_migration_lock(client, lock_timeout, async |client| {
         ensure_history_table(client).await?;
         let history = read_history(client).await?;
         if let Some(newest) = history.iter().map(|r| r.version).max() {
@@ -146,10 +142,6 @@ pub async fn baseline(
         }
         transaction.commit().await?;
         Ok(chosen)
-    }
-    .await;
-    let unlocked = crate::migrate::unlock(client).await;
-    let chosen = result?;
-    unlocked?;
-    Ok(chosen)
+    })
+    .await
 }

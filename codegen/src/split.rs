@@ -140,6 +140,59 @@ fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
+/// A token at the start of a statement, for recognising its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    /// An unquoted word, lowercased (`create`, `users`).
+    Word(String),
+    /// A quoted identifier, as written without its quotes (`Users`).
+    Quoted(String),
+    /// One of `.`, `,`, `(`.
+    Punct(char),
+}
+
+impl Token {
+    /// The word or identifier text (punctuation as itself).
+    pub fn text(&self) -> String {
+        match self {
+            Token::Word(w) | Token::Quoted(w) => w.clone(),
+            Token::Punct(c) => c.to_string(),
+        }
+    }
+}
+
+/// The first `n` tokens of `text`; string literals, comments and other punctuation are
+/// skipped.
+pub fn leading_tokens(text: &str, n: usize) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() && out.len() < n {
+        let b = bytes[i];
+        if b.is_ascii_alphabetic() || b == b'_' {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
+            {
+                i += 1;
+            }
+            out.push(Token::Word(text[start..i].to_ascii_lowercase()));
+        } else if b == b'"' {
+            let end = skip_token(text, i).unwrap_or(bytes.len());
+            out.push(Token::Quoted(
+                text[i + 1..end.saturating_sub(1).max(i + 1)].replace("\"\"", "\""),
+            ));
+            i = end;
+        } else if matches!(b, b'.' | b',' | b'(') {
+            out.push(Token::Punct(b as char));
+            i += 1;
+        } else {
+            i = skip_token(text, i).unwrap_or(bytes.len());
+        }
+    }
+    out
+}
+
 /// Offset of the first byte in `text[from..to]` that is neither white space nor comment.
 pub fn skip_trivia(text: &str, from: usize, to: usize) -> usize {
     let bytes = text.as_bytes();

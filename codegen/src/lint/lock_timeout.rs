@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::split::{Statement, skip_token};
+use crate::split::Statement;
 
 /// One statement that needs a lock timeout first: byte offset and length in the script,
 /// and a description of the lock.
@@ -226,34 +226,12 @@ fn name_after_options(words: &[&str], options: &[&str]) -> Option<String> {
     (!name.is_empty() && name != "(").then_some(name)
 }
 
-/// The first `n` tokens: words lowercased, quoted identifiers as written (without quotes),
-/// and the punctuation `.`, `,`, `(`; strings and comments are skipped.
+/// The first `n` tokens as text: words lowercased, quoted identifiers as written.
 fn tokens(text: &str, n: usize) -> Vec<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() && out.len() < n {
-        let b = bytes[i];
-        if b.is_ascii_alphabetic() || b == b'_' {
-            let start = i;
-            while i < bytes.len()
-                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
-            {
-                i += 1;
-            }
-            out.push(text[start..i].to_ascii_lowercase());
-        } else if b == b'"' {
-            let end = skip_token(text, i).unwrap_or(bytes.len());
-            out.push(text[i + 1..end.saturating_sub(1).max(i + 1)].replace("\"\"", "\""));
-            i = end;
-        } else if matches!(b, b'.' | b',' | b'(') {
-            out.push((b as char).to_string());
-            i += 1;
-        } else {
-            i = skip_token(text, i).unwrap_or(bytes.len());
-        }
-    }
-    out
+    crate::split::leading_tokens(text, n)
+        .iter()
+        .map(crate::split::Token::text)
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Statements PostgreSQL refuses inside a transaction block, and the `-- pgbake:no-transaction` marker.
 
-use crate::split::{Statement, skip_token};
+use crate::split::Statement;
 
 /// First line that makes a migration run outside a transaction.
 pub const NO_TRANSACTION_MARKER: &str = "-- pgbake:no-transaction";
@@ -63,24 +63,14 @@ pub fn non_transactional(statement: &Statement<'_>) -> Option<&'static str> {
 
 /// The first `n` words of a statement, lowercased, skipping comments, quoted text and punctuation.
 pub fn leading_words(text: &str, n: usize) -> Vec<String> {
-    let bytes = text.as_bytes();
-    let mut words = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() && words.len() < n {
-        let b = bytes[i];
-        if b.is_ascii_alphabetic() || b == b'_' {
-            let start = i;
-            while i < bytes.len()
-                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
-            {
-                i += 1;
-            }
-            words.push(text[start..i].to_ascii_lowercase());
-        } else {
-            i = skip_token(text, i).unwrap_or(bytes.len());
-        }
-    }
-    words
+    crate::split::leading_tokens(text, usize::MAX)
+        .into_iter()
+        .filter_map(|t| match t {
+            crate::split::Token::Word(w) => Some(w),
+            _ => None,
+        })
+        .take(n)
+        .collect()
 }
 
 #[cfg(test)]
