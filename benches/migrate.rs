@@ -6,7 +6,8 @@
 //! - `migrate_noop`: `pgbake::migrate` / `Migrator::run` when everything is applied (the
 //!   call every replica makes at boot), on a pool with one idle connection.
 //! - `test_database`: a per-test database cloned from the migrated template
-//!   (`TestDatabase::new`, pool included) vs an empty one that is then migrated.
+//!   (`TestDatabase::new`, pool included), the same with the template closed to connections
+//!   (`ALLOW_CONNECTIONS false`, as template0 is), and an empty one that is then migrated.
 
 mod common;
 
@@ -142,6 +143,39 @@ fn test_database(
     let mut group = criterion.benchmark_group("test_database");
     group.sampling_mode(SamplingMode::Flat).sample_size(20);
     group.bench_function("from_template", |bencher| {
+        bencher.to_async(runtime).iter_custom(|iters| async move {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let started = Instant::now();
+                let database = TestDatabase::new().await.expect("database from template");
+                total += started.elapsed();
+                discard(admin, database).await;
+            }
+            total
+        });
+    });
+    // PostgreSQL's CREATE DATABASE waits (100 ms polls) for every other session on the
+    // template to leave, and autovacuum workers visit a freshly built template; template0
+    // allows no connections, so autovacuum never sits in it. The same clone with the
+    // template closed to connections shows what that wait costs.
+    runtime.block_on(async {
+        let template: String = admin
+            .query_one(
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'pgbake_tpl_%' \
+                 AND datname NOT LIKE '%_building'",
+                &[],
+            )
+            .await
+            .expect("the template exists")
+            .get(0);
+        admin
+            .batch_execute(&format!(
+                "ALTER DATABASE {template} WITH ALLOW_CONNECTIONS false"
+            ))
+            .await
+            .expect("close the template to connections");
+    });
+    group.bench_function("from_template_no_connections", |bencher| {
         bencher.to_async(runtime).iter_custom(|iters| async move {
             let mut total = Duration::ZERO;
             for _ in 0..iters {

@@ -67,6 +67,11 @@ fn main() {
     let mut criterion = common::criterion();
     opt_by_primary_key(&mut criterion, &runtime, &database);
     insert_returning(&mut criterion, &runtime, &database);
+    // BULK LOAD (issue 5 item 3) — not written yet: the `:copy` query kind does not exist.
+    // When it lands, add `bulk_load(&mut criterion, &runtime, &database)` here: 100 000 rows
+    // through the generated `:copy` function (binary COPY) vs the same rows inserted one by
+    // one with the generated `:one`/`:exec` insert vs multi-row INSERT batches, each into a
+    // freshly truncated table; target `:copy` >= 10x row-by-row (BENCHMARKS.md has the row).
     criterion.final_summary();
 }
 
