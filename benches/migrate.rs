@@ -140,6 +140,18 @@ fn test_database(
         let first = TestDatabase::new().await.expect("template");
         discard(admin, first).await;
     });
+    let template: String = runtime.block_on(async {
+        admin
+            .query_one(
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'pgbake_tpl_%' \
+                 AND datname NOT LIKE '%_building'",
+                &[],
+            )
+            .await
+            .expect("the template exists")
+            .get(0)
+    });
+    let template = &template;
     let mut group = criterion.benchmark_group("test_database");
     group.sampling_mode(SamplingMode::Flat).sample_size(20);
     group.bench_function("from_template", |bencher| {
@@ -159,15 +171,6 @@ fn test_database(
     // allows no connections, so autovacuum never sits in it. The same clone with the
     // template closed to connections shows what that wait costs.
     runtime.block_on(async {
-        let template: String = admin
-            .query_one(
-                "SELECT datname::text FROM pg_database WHERE datname LIKE 'pgbake_tpl_%' \
-                 AND datname NOT LIKE '%_building'",
-                &[],
-            )
-            .await
-            .expect("the template exists")
-            .get(0);
         admin
             .batch_execute(&format!(
                 "ALTER DATABASE {template} WITH ALLOW_CONNECTIONS false"
@@ -185,6 +188,31 @@ fn test_database(
                 discard(admin, database).await;
             }
             total
+        });
+    });
+    // The steps of `TestDatabase::new`, to see where its time goes: the CREATE DATABASE
+    // statement alone on an open admin connection, and opening one connection.
+    group.bench_function("step_create_database_statement", |bencher| {
+        bencher.to_async(runtime).iter_custom(|iters| async move {
+            let mut total = Duration::ZERO;
+            for n in 0..iters {
+                let name = format!("bench_step_{n}");
+                let started = Instant::now();
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                    .await
+                    .expect("create database");
+                total += started.elapsed();
+                common::drop_database(admin, &name).await;
+            }
+            total
+        });
+    });
+    let server = pgbake::testing::server().expect("cluster");
+    let url = &server.admin_url;
+    group.bench_function("step_open_connection", |bencher| {
+        bencher.to_async(runtime).iter(|| async {
+            std::hint::black_box(pgbake::testing::connect(url).await.expect("connect"))
         });
     });
     group.bench_function("empty_then_migrate", |bencher| {
