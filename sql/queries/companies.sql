@@ -22,3 +22,7 @@ RETURNING id, name, updated_at;
 --! company_by_slug :one
 --- A company that must exist (a missing slug is an error).
 SELECT id, name, created_at, deleted_at FROM companies WHERE slug = :slug;
+
+--! company_by_id :opt
+--- A company by primary key, deleted or not (`None` when there is no such id).
+SELECT id, name, slug, created_at, deleted_at FROM companies WHERE id = :id;
