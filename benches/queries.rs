@@ -2,7 +2,10 @@
 //! statement prepared once, on the same pooled connection. Run with `cargo bench --bench queries`.
 //!
 //! - `opt_by_primary_key`: `companies::company_by_id` (`:opt`, `WHERE id = :id`);
-//! - `insert_returning`: `companies::create_company` (`INSERT … RETURNING`, `:one`).
+//! - `insert_returning`: `companies::create_company` (`INSERT … RETURNING`, `:one`);
+//! - `bulk_load_100k`: 100 000 incident timers through the generated `:copy` function
+//!   (`incident_timers::load_timers`, binary COPY) vs one prepared single-row INSERT per
+//!   row vs multi-row INSERT batches of 1 000 rows, each into an emptied table.
 //!
 //! Both sides hold one pooled connection for the whole measurement, so the difference is
 //! the generated layer (statement cache lookup, parameter slice, row struct), not the pool.
@@ -10,10 +13,11 @@
 mod common;
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use criterion::Criterion;
-use pgbake::queries::companies;
+use pgbake::queries::{companies, incident_timers};
 use pgbake::testing::TestDatabase;
 use uuid::Uuid;
 
@@ -67,11 +71,7 @@ fn main() {
     let mut criterion = common::criterion();
     opt_by_primary_key(&mut criterion, &runtime, &database);
     insert_returning(&mut criterion, &runtime, &database);
-    // BULK LOAD (issue 5 item 3) — not written yet: the `:copy` query kind does not exist.
-    // When it lands, add `bulk_load(&mut criterion, &runtime, &database)` here: 100 000 rows
-    // through the generated `:copy` function (binary COPY) vs the same rows inserted one by
-    // one with the generated `:one`/`:exec` insert vs multi-row INSERT batches, each into a
-    // freshly truncated table; target `:copy` >= 10x row-by-row (BENCHMARKS.md has the row).
+    bulk_load(&mut criterion, &runtime, &database);
     criterion.final_summary();
 }
 
@@ -155,6 +155,115 @@ fn insert_returning(
                 created_at: row.try_get(3).expect("created_at"),
             };
             std::hint::black_box(company)
+        });
+    });
+    group.finish();
+}
+
+const BULK_ROWS: usize = 100_000;
+const BATCH_ROWS: usize = 1_000;
+const ROW_INSERT_SQL: &str = "INSERT INTO incident_timers (user_id, reset_at, notes) VALUES ($1, $2, $3)";
+
+fn bulk_load(criterion: &mut Criterion, runtime: &tokio::runtime::Runtime, database: &TestDatabase) {
+    let (client, user_id, row_statement, batch_statement) = runtime.block_on(async {
+        let client = database.pool.get().await.expect("connection");
+        let user_id: Uuid = client
+            .query_one(
+                "INSERT INTO users (company_id, email, password_hash, user_slug, display_name) \
+                 SELECT id, 'bulk@example.com', 'x', 'bulk', 'Bulk' FROM companies LIMIT 1 RETURNING id",
+                &[],
+            )
+            .await
+            .expect("bulk user")
+            .get(0);
+        let row_statement = client.prepare(ROW_INSERT_SQL).await.expect("prepare");
+        let values: Vec<String> = (0..BATCH_ROWS)
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let batch_statement = client
+            .prepare(&format!(
+                "INSERT INTO incident_timers (user_id, reset_at, notes) VALUES {}",
+                values.join(", ")
+            ))
+            .await
+            .expect("prepare batch");
+        (client, user_id, row_statement, batch_statement)
+    });
+    let now = Utc::now();
+    let notes: Vec<String> = (0..BULK_ROWS).map(|i| format!("timer {i}")).collect();
+    let rows: Vec<(Uuid, DateTime<Utc>, Option<&str>)> = notes
+        .iter()
+        .enumerate()
+        .map(|(i, note)| (user_id, now - chrono::Duration::seconds(i as i64), Some(note.as_str())))
+        .collect();
+    let (client, rows) = (&client, &rows);
+    let (row_statement, batch_statement) = (&row_statement, &batch_statement);
+    let empty = || async {
+        client.batch_execute("TRUNCATE incident_timers").await.expect("truncate");
+    };
+    let mut group = criterion.benchmark_group("bulk_load_100k");
+    group.sampling_mode(criterion::SamplingMode::Flat).sample_size(10);
+    group.bench_function("copy_generated", |bencher| {
+        bencher.to_async(runtime).iter_custom(|iters| async move {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                empty().await;
+                let started = Instant::now();
+                let loaded = incident_timers::load_timers(
+                    client,
+                    rows.iter().map(|(user_id, reset_at, notes)| incident_timers::LoadTimersParams {
+                        user_id: *user_id,
+                        reset_at: *reset_at,
+                        notes: *notes,
+                    }),
+                )
+                .await
+                .expect("copy");
+                total += started.elapsed();
+                assert_eq!(loaded as usize, BULK_ROWS);
+            }
+            total
+        });
+    });
+    group.bench_function("insert_row_by_row", |bencher| {
+        bencher.to_async(runtime).iter_custom(|iters| async move {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                empty().await;
+                let started = Instant::now();
+                for (user_id, reset_at, notes) in rows {
+                    client
+                        .execute(row_statement, &[user_id, reset_at, notes])
+                        .await
+                        .expect("insert");
+                }
+                total += started.elapsed();
+            }
+            total
+        });
+    });
+    group.bench_function("insert_batches_of_1000", |bencher| {
+        bencher.to_async(runtime).iter_custom(|iters| async move {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                empty().await;
+                let started = Instant::now();
+                for chunk in rows.chunks(BATCH_ROWS) {
+                    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = chunk
+                        .iter()
+                        .flat_map(|(user_id, reset_at, notes)| {
+                            [
+                                user_id as &(dyn tokio_postgres::types::ToSql + Sync),
+                                reset_at as &(dyn tokio_postgres::types::ToSql + Sync),
+                                notes as &(dyn tokio_postgres::types::ToSql + Sync),
+                            ]
+                        })
+                        .collect();
+                    client.execute(batch_statement, &params).await.expect("insert batch");
+                }
+                total += started.elapsed();
+            }
+            total
         });
     });
     group.finish();
