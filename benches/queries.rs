@@ -162,9 +162,14 @@ fn insert_returning(
 
 const BULK_ROWS: usize = 100_000;
 const BATCH_ROWS: usize = 1_000;
-const ROW_INSERT_SQL: &str = "INSERT INTO incident_timers (user_id, reset_at, notes) VALUES ($1, $2, $3)";
+const ROW_INSERT_SQL: &str =
+    "INSERT INTO incident_timers (user_id, reset_at, notes) VALUES ($1, $2, $3)";
 
-fn bulk_load(criterion: &mut Criterion, runtime: &tokio::runtime::Runtime, database: &TestDatabase) {
+fn bulk_load(
+    criterion: &mut Criterion,
+    runtime: &tokio::runtime::Runtime,
+    database: &TestDatabase,
+) {
     let (client, user_id, row_statement, batch_statement) = runtime.block_on(async {
         let client = database.pool.get().await.expect("connection");
         let user_id: Uuid = client
@@ -194,15 +199,26 @@ fn bulk_load(criterion: &mut Criterion, runtime: &tokio::runtime::Runtime, datab
     let rows: Vec<(Uuid, DateTime<Utc>, Option<&str>)> = notes
         .iter()
         .enumerate()
-        .map(|(i, note)| (user_id, now - chrono::Duration::seconds(i as i64), Some(note.as_str())))
+        .map(|(i, note)| {
+            (
+                user_id,
+                now - chrono::Duration::seconds(i as i64),
+                Some(note.as_str()),
+            )
+        })
         .collect();
     let (client, rows) = (&client, &rows);
     let (row_statement, batch_statement) = (&row_statement, &batch_statement);
     let empty = || async {
-        client.batch_execute("TRUNCATE incident_timers").await.expect("truncate");
+        client
+            .batch_execute("TRUNCATE incident_timers")
+            .await
+            .expect("truncate");
     };
     let mut group = criterion.benchmark_group("bulk_load_100k");
-    group.sampling_mode(criterion::SamplingMode::Flat).sample_size(10);
+    group
+        .sampling_mode(criterion::SamplingMode::Flat)
+        .sample_size(10);
     group.bench_function("copy_generated", |bencher| {
         bencher.to_async(runtime).iter_custom(|iters| async move {
             let mut total = Duration::ZERO;
@@ -211,10 +227,12 @@ fn bulk_load(criterion: &mut Criterion, runtime: &tokio::runtime::Runtime, datab
                 let started = Instant::now();
                 let loaded = incident_timers::load_timers(
                     client,
-                    rows.iter().map(|(user_id, reset_at, notes)| incident_timers::LoadTimersParams {
-                        user_id: *user_id,
-                        reset_at: *reset_at,
-                        notes: *notes,
+                    rows.iter().map(|(user_id, reset_at, notes)| {
+                        incident_timers::LoadTimersParams {
+                            user_id: *user_id,
+                            reset_at: *reset_at,
+                            notes: *notes,
+                        }
                     }),
                 )
                 .await
@@ -259,7 +277,10 @@ fn bulk_load(criterion: &mut Criterion, runtime: &tokio::runtime::Runtime, datab
                             ]
                         })
                         .collect();
-                    client.execute(batch_statement, &params).await.expect("insert batch");
+                    client
+                        .execute(batch_statement, &params)
+                        .await
+                        .expect("insert batch");
                 }
                 total += started.elapsed();
             }

@@ -158,7 +158,10 @@ impl TestDatabase {
         let plain = format!("CREATE DATABASE {name} TEMPLATE {from}");
         if !file_copy {
             admin.batch_execute(&plain).await?;
-        } else if let Err(error) = admin.batch_execute(&format!("{plain} STRATEGY FILE_COPY")).await {
+        } else if let Err(error) = admin
+            .batch_execute(&format!("{plain} STRATEGY FILE_COPY"))
+            .await
+        {
             if error.code().map(|c| c.code()) != Some("42601") {
                 return Err(error.into());
             }

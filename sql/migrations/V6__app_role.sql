@@ -3,11 +3,14 @@
 -- as a role that is a member of pgbake_app (DATABASE_URL), e.g.
 --   CREATE ROLE app LOGIN PASSWORD '…' IN ROLE pgbake_app;
 
+-- Roles belong to the cluster, not the database: another database of the same cluster may
+-- have created it already, or be creating it right now (the migration lock is per database).
 DO $$
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgbake_app') THEN
-        CREATE ROLE pgbake_app NOLOGIN;
-    END IF;
+    CREATE ROLE pgbake_app NOLOGIN;
+EXCEPTION
+    WHEN duplicate_object OR unique_violation THEN
+        NULL;
 END
 $$;
 

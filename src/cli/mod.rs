@@ -32,7 +32,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Apply pending migrations, or manage them (status, new, down, baseline).
+    /// Apply pending migrations, or manage them (status, new, down, baseline, check).
     Migrate(migrate::MigrateCommand),
     /// Create, drop or reset the database.
     #[command(subcommand)]

@@ -367,3 +367,24 @@ async fn waiting_for_the_lock_times_out_naming_the_holder() {
         .unwrap();
     assert_eq!(report.applied.len(), 1);
 }
+
+#[tokio::test]
+async fn databases_of_one_cluster_migrate_at_the_same_time() {
+    // The reference schema creates a cluster-wide role; the migration lock is per
+    // database, so several databases migrating at once race to create it.
+    let mut databases = Vec::new();
+    for _ in 0..6 {
+        databases.push(TestDatabase::empty().await.unwrap());
+    }
+    let runs: Vec<_> = databases
+        .iter()
+        .map(|db| {
+            let pool = db.pool.clone();
+            tokio::spawn(async move { pgbake::migrate(&pool).await })
+        })
+        .collect();
+    for run in runs {
+        let report = run.await.unwrap().unwrap();
+        assert_eq!(report.applied.len(), pgbake::MIGRATIONS.len());
+    }
+}
