@@ -89,7 +89,7 @@ pub fn emit_queries(queries: &[Query], options: &EmitOptions) -> String {
         let ident = ident(module);
         let items = queries.iter().map(|q| emit_query(q, options));
         let doc = format!(
-            "Queries of `{}`.",
+            " Queries of `{}`.",
             queries.first().map_or(&**module, |q| q.file.as_str())
         );
         quote! {
@@ -180,8 +180,8 @@ fn emit_enum(name: &str, variants: &[String], options: &EmitOptions) -> TokenStr
             format_ident!("{}", rust)
         })
         .collect();
-    let docs = variants.iter().map(|v| format!("`'{v}'`"));
-    let doc = format!("The PostgreSQL enum `{name}`.");
+    let docs = variants.iter().map(|v| format!(" `'{v}'`"));
+    let doc = format!(" The PostgreSQL enum `{name}`.");
     let serde = serde_derive(options);
     // ToSql/FromSql come from a pgbake macro rather than postgres-types' derive, whose
     // expansion needs `postgres_types` among the user crate's own dependencies.
@@ -315,11 +315,11 @@ fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
                 path_type(&t.replace('&', "&'a "))
             })
             .collect();
-        let doc = format!("Parameters of [`{}`].", q.name);
+        let doc = format!(" Parameters of [`{}`].", q.name);
         let field_docs = q
             .params
             .iter()
-            .map(|p| format!("`:{}` ({})", p.name, p.pg_type));
+            .map(|p| format!(" `:{}` ({})", p.name, p.pg_type));
         // A lifetime only when some field borrows (`&'a str`, `&'a [T]`).
         let borrows = lifetime_types.iter().any(|t| t.to_string().contains('&'));
         let (generics, argument) = if borrows {
@@ -387,7 +387,7 @@ fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
         .iter()
         .map(|c| {
             format!(
-                "`{}` ({}{})",
+                " `{}` ({}{})",
                 c.name,
                 c.pg_type,
                 if c.nullable { ", nullable" } else { "" }
@@ -408,7 +408,7 @@ fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
             _ => quote! { row.try_get(#i)? },
         })
         .collect();
-    let row_doc = format!("A row of [`{}`].", q.name);
+    let row_doc = format!(" A row of [`{}`].", q.name);
     let row_struct = quote! {
         #[doc = #row_doc]
         #[derive(Debug, Clone, PartialEq)]
