@@ -92,3 +92,16 @@ fn the_migrations_are_this_crates_own() {
     assert_eq!(MIGRATIONS[0].name, "notes");
     assert!(MIGRATIONS[0].down.is_some());
 }
+
+#[tokio::test]
+async fn keywords_become_raw_identifiers() {
+    let db = TestDatabase::with_migrations(MIGRATIONS).await.unwrap();
+    let client = db.pool.get().await.unwrap();
+    assert!(notes::r#type(&client).await.unwrap().is_none());
+    notes::create_note(&client, "k", "K", NoteStatus::Published, &[])
+        .await
+        .unwrap();
+    let row = notes::r#type(&client).await.unwrap().unwrap();
+    assert_eq!(row.r#type, NoteStatus::Published);
+    assert!(row.r#fn > 0);
+}

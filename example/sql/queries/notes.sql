@@ -17,3 +17,7 @@ SELECT status, count(*) AS notes FROM notes GROUP BY status ORDER BY status;
 
 --! import_notes :copy
 INSERT INTO notes (slug, title, status) VALUES (:slug, :title, :status);
+
+--! type :opt
+--- Rust keywords as query and column names become raw identifiers (`r#type`, `r#fn`).
+SELECT status AS type, id AS "fn" FROM notes ORDER BY id LIMIT 1;
