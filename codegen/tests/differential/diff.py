@@ -94,7 +94,7 @@ def server_types(db, sql, nparams):
     script = (f"\\pset format unaligned\n\\pset tuples_only on\n\\pset fieldsep '\\t'\n"
               f"PREPARE pgbake_q AS {sql};\n"
               "\\echo @@PARAMS\n"
-              "SELECT array_to_string(ARRAY(SELECT CASE WHEN ty.typcategory = 'A' THEN quote_ident(e.typname) || '[]' ELSE quote_ident(ty.typname) END FROM unnest(parameter_types) WITH ORDINALITY u(t, i) JOIN pg_type ty ON ty.oid = u.t::oid LEFT JOIN pg_type e ON e.oid = ty.typelem ORDER BY u.i), E'\\t') FROM pg_prepared_statements WHERE name = 'pgbake_q';\n"
+              "SELECT array_to_string(ARRAY(SELECT CASE WHEN ty.typcategory = 'A' AND ty.typelem <> 0 THEN quote_ident(e.typname) || '[]' ELSE quote_ident(ty.typname) END FROM unnest(parameter_types) WITH ORDINALITY u(t, i) JOIN pg_type ty ON ty.oid = u.t::oid LEFT JOIN pg_type e ON e.oid = ty.typelem ORDER BY u.i), E'\\t') FROM pg_prepared_statements WHERE name = 'pgbake_q';\n"
               "\\echo @@COLS\n"
               f"{sql} \\gdesc\n")
     r = psql(db, script)
@@ -120,7 +120,7 @@ def typname(db, t):
     if t not in _typnames:
         lit = t.replace("'", "''")
         r = psql(db, "\\pset format unaligned\n\\pset tuples_only on\n"
-                 f"SELECT CASE WHEN ty.typcategory = 'A' THEN e.typname || '[]' ELSE ty.typname END "
+                 f"SELECT CASE WHEN ty.typcategory = 'A' AND ty.typelem <> 0 THEN e.typname || '[]' ELSE ty.typname END "
                  f"FROM pg_type ty LEFT JOIN pg_type e ON e.oid = ty.typelem WHERE ty.oid = '{lit}'::regtype;\n")
         _typnames[t] = r.stdout.strip() or t
     return _typnames[t]
