@@ -9,6 +9,7 @@ use serde_json::Value;
 /// Fixture folders that cover the constructs of issue 3 item 3, one idea each.
 const CONSTRUCT_CASES: &[&str] = &[
     "joins",
+    "differential",
     "aggregates",
     "expressions",
     "subqueries",

@@ -56,6 +56,21 @@ impl Val {
     }
 }
 
+/// The fields of a row constructor, `(a, b)` or `ROW(a, …)`.
+pub(super) fn row_items(e: &Expr) -> Option<Vec<Expr>> {
+    match e {
+        Expr::Tuple(items) => Some(items.clone()),
+        Expr::Function(f)
+            if f.name.0.len() == 1
+                && f.name.to_string().eq_ignore_ascii_case("row")
+                && f.over.is_none() =>
+        {
+            Some(super::functions::plain_args(f))
+        }
+        _ => None,
+    }
+}
+
 fn bool_val(nullable: bool) -> Val {
     Val::known(Ty::new("bool"), nullable, None)
 }
@@ -156,6 +171,59 @@ impl Cx<'_> {
                 self.binary("=", &l, &r, Span::empty())
                     .map_err(|err| err.or_span(e.span()))?;
                 Ok(bool_val(false))
+            }
+            Expr::BinaryOp { left, op, right }
+                if row_items(left).is_some()
+                    && row_items(right).is_some()
+                    && matches!(
+                        op,
+                        BinaryOperator::Eq
+                            | BinaryOperator::NotEq
+                            | BinaryOperator::Lt
+                            | BinaryOperator::LtEq
+                            | BinaryOperator::Gt
+                            | BinaryOperator::GtEq
+                    ) =>
+            {
+                // Row comparison: the operator applies pairwise.
+                let (li, ri) = (row_items(left).unwrap(), row_items(right).unwrap());
+                if li.len() != ri.len() {
+                    return Err(InferError::new(
+                        "unequal number of entries in row expressions",
+                        e.span(),
+                    ));
+                }
+                let name = operator_name(op);
+                let mut nullable = false;
+                for (a, b) in li.iter().zip(ri) {
+                    let l = self.expr(a)?;
+                    let r = self.expr(&b)?;
+                    nullable |= self
+                        .binary(&name, &l, &r, Span::empty())
+                        .map_err(|err| err.or_span(e.span()))?
+                        .nullable;
+                }
+                Ok(bool_val(nullable))
+            }
+            Expr::InSubquery { expr, subquery, .. } if row_items(expr).is_some() => {
+                let items = row_items(expr).unwrap();
+                let mut ls = Vec::new();
+                for item in items {
+                    ls.push(self.expr(&item)?);
+                }
+                let cols = self.query(subquery)?;
+                if cols.len() != ls.len() {
+                    return Err(InferError::new(
+                        "subquery has the wrong number of columns",
+                        e.span(),
+                    ));
+                }
+                for (l, c) in ls.iter().zip(&cols) {
+                    let r = Val::known(c.ty.clone(), c.nullable, None);
+                    self.binary("=", l, &r, Span::empty())
+                        .map_err(|err| err.or_span(e.span()))?;
+                }
+                Ok(bool_val(true))
             }
             Expr::BinaryOp { left, op, right } => {
                 let l = self.expr(left)?;
@@ -499,7 +567,8 @@ impl Cx<'_> {
                         AccessExpr::Subscript(Subscript::Index { index }) => {
                             let i = self.expr(index)?;
                             self.settle(&i, &Ty::new("int4"));
-                            let t = self.known(&v);
+                            // A domain over an array subscripts as its base type.
+                            let t = self.known(&v).map(|t| self.catalog.base_type(&t));
                             v = match t {
                                 Some(t) if t.array => Val {
                                     t: T::Known(t.element()),
@@ -527,6 +596,10 @@ impl Cx<'_> {
                             for b in [lower_bound, upper_bound].into_iter().flatten() {
                                 let i = self.expr(b)?;
                                 self.settle(&i, &Ty::new("int4"));
+                            }
+                            // A slice of a domain over an array has the base array type.
+                            if let Some(t) = self.known(&v) {
+                                v.t = T::Known(self.catalog.base_type(&t));
                             }
                             v.nullable = true;
                         }
@@ -837,7 +910,8 @@ impl Cx<'_> {
     /// `l op ANY (r)` where `r` is an array: parameters become arrays of the operand type.
     fn any_op(&mut self, op: &str, l: &Val, r: &Val, span: Span) -> Result<(), InferError> {
         match self.known(r) {
-            Some(t) if t.array => {
+            Some(t) if self.catalog.base_type(&t).array => {
+                let t = self.catalog.base_type(&t);
                 let element = Val::known(t.element(), true, None);
                 self.binary(op, l, &element, span)?;
             }

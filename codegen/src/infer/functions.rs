@@ -330,6 +330,21 @@ pub fn sql_value_function(name: &str) -> Option<Vec<Col>> {
     })
 }
 
+/// The name of a built-in set-returning function's single OUT parameter, which names
+/// its result column in FROM: `SELECT DISTINCT proname, n FROM pg_proc,
+/// unnest(proargnames, proargmodes) u(n, m) WHERE m IN ('o', 't')` with one such mode.
+pub fn single_out_name(name: &str) -> Option<&'static str> {
+    match name {
+        "json_array_elements"
+        | "json_array_elements_text"
+        | "jsonb_array_elements"
+        | "jsonb_array_elements_text" => Some("value"),
+        "pg_event_trigger_table_rewrite_oid" => Some("oid"),
+        "pg_partition_ancestors" => Some("relid"),
+        _ => None,
+    }
+}
+
 fn out_columns(name: &str, args: &[Option<Ty>]) -> Option<Vec<Col>> {
     let col = |n: &str, t: &str| Col {
         name: n.into(),
@@ -591,6 +606,17 @@ impl Cx<'_> {
                 let ty = self.finalize(&args[0], span)?;
                 return Ok((Val::known(ty, true, Some(name)), None));
             }
+            // GROUPING(a, b, …): a bit mask of the arguments not grouped in this row.
+            "grouping" if !qualified && !args.is_empty() => {
+                return Ok((Val::known(Ty::new("int4"), false, Some(name)), None));
+            }
+            // ROW(a, b, …): an anonymous record, never NULL itself.
+            "row" if !qualified => {
+                return Ok((
+                    Val::known(Ty::new("record"), false, Some("row".into())),
+                    None,
+                ));
+            }
             "count" if star || args.len() == 1 => {
                 return Ok((Val::known(Ty::new("int8"), false, Some(name)), None));
             }
@@ -623,6 +649,9 @@ impl Cx<'_> {
                 })
                 .collect();
             let (v, proc) = self.resolve_call(&name, &procs, &args, &names, span)?;
+            if proc.retset && !in_from {
+                self.srf_calls += 1;
+            }
             let chosen = user
                 .iter()
                 .find(|u| u.args == proc.args && u.returns == proc.ret)
@@ -664,6 +693,9 @@ impl Cx<'_> {
                 .help("check the function name; functions created in migrations are known by their signature"));
         }
         let (mut v, proc) = self.resolve_call(&name, &procs, &args, &names, span)?;
+        if proc.retset && !in_from {
+            self.srf_calls += 1;
+        }
         let arg_types: Vec<Option<Ty>> = args.iter().map(|a| self.known(a)).collect();
         v.nullable = match proc.kind {
             'a' => !self.aggregate_never_null(&name, f, &args),

@@ -61,6 +61,12 @@ pub struct Cx<'a> {
     pub grouped: bool,
     /// The first parameter given two different types: (index, first, second).
     pub param_conflict: Option<(usize, Ty, Ty)>,
+    /// Set-returning function calls seen outside FROM (select-list SRFs of unequal
+    /// lengths pad the shorter ones with NULLs).
+    pub srf_calls: usize,
+    /// The expressions inside GROUPING SETS / ROLLUP / CUBE of the current SELECT,
+    /// as text: a select-list item containing one is NULL in the sets without it.
+    pub grouping_exprs: Vec<String>,
 }
 
 impl<'a> Cx<'a> {
@@ -69,6 +75,8 @@ impl<'a> Cx<'a> {
             catalog,
             params: vec![None; param_count],
             param_nullable: vec![false; param_count],
+            srf_calls: 0,
+            grouping_exprs: Vec::new(),
             param_spans: vec![None; param_count],
             scopes: Vec::new(),
             ctes: Vec::new(),
@@ -383,9 +391,17 @@ impl<'a> Cx<'a> {
             self.settle(&v, &Ty::new("bool"));
         }
         let mut grouping_sets = false;
+        let mut grouping_exprs = Vec::new();
         if let GroupByExpr::Expressions(exprs, modifiers) = &select.group_by {
             grouping_sets = !modifiers.is_empty();
             for e in exprs {
+                if let Expr::GroupingSets(sets) | Expr::Rollup(sets) | Expr::Cube(sets) = e {
+                    for x in sets.iter().flatten() {
+                        if !matches!(x, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
+                            grouping_exprs.push(x.to_string());
+                        }
+                    }
+                }
                 grouping_sets |=
                     matches!(e, Expr::GroupingSets(_) | Expr::Rollup(_) | Expr::Cube(_));
                 if !matches!(e, Expr::Value(_)) {
@@ -401,7 +417,9 @@ impl<'a> Cx<'a> {
         let outer_grouping_sets = std::mem::replace(&mut self.grouping_sets, grouping_sets);
         let outer_grouped = std::mem::replace(&mut self.grouped, grouped);
         let outer_aggregate_depth = std::mem::take(&mut self.aggregate_depth);
+        let outer_grouping_exprs = std::mem::replace(&mut self.grouping_exprs, grouping_exprs);
         let result = self.select_list(select);
+        self.grouping_exprs = outer_grouping_exprs;
         self.grouping_sets = outer_grouping_sets;
         self.grouped = outer_grouped;
         self.aggregate_depth = outer_aggregate_depth;
@@ -417,16 +435,22 @@ impl<'a> Cx<'a> {
             self.settle(&v, &Ty::new("bool"));
         }
         let mut out = Vec::new();
+        // Which items call a set-returning function: with two or more, the shorter
+        // sets are padded with NULLs, so those items can be NULL.
+        let mut with_srf = Vec::new();
         for item in &select.projection {
+            let before = self.srf_calls;
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let v = self.expr(e)?;
                     let name = v.name.clone().unwrap_or_else(|| "?column?".into());
                     out.push((v, name));
+                    with_srf.push((out.len() - 1, self.srf_calls - before));
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     let v = self.expr(expr)?;
                     out.push((v, ident(alias)));
+                    with_srf.push((out.len() - 1, self.srf_calls - before));
                 }
                 SelectItem::Wildcard(_) => {
                     let scope = self.scopes.last().cloned().unwrap_or_default();
@@ -467,6 +491,30 @@ impl<'a> Cx<'a> {
                     }
                 }
                 other => return Err(InferError::new("unsupported select item", other.span())),
+            }
+        }
+        if !self.grouping_exprs.is_empty() {
+            let items = select.projection.iter().filter_map(|item| match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                    Some(e.to_string())
+                }
+                _ => None,
+            });
+            for ((i, _), text) in with_srf.iter().zip(items) {
+                if self
+                    .grouping_exprs
+                    .iter()
+                    .any(|g| text.contains(g.as_str()))
+                {
+                    out[*i].0.nullable = true;
+                }
+            }
+        }
+        if with_srf.iter().map(|(_, n)| n).sum::<usize>() > 1 {
+            for (i, n) in with_srf {
+                if n > 0 {
+                    out[i].0.nullable = true;
+                }
             }
         }
         Ok(out)
@@ -786,7 +834,11 @@ impl<'a> Cx<'a> {
                 }))
             }
             TableFactor::Function {
-                name, args, alias, ..
+                name,
+                args,
+                alias,
+                with_ordinality,
+                ..
             } => {
                 let function = sqlparser::ast::Function {
                     name: name.clone(),
@@ -805,7 +857,7 @@ impl<'a> Cx<'a> {
                     within_group: Vec::new(),
                 };
                 self.scopes.push(outer.clone());
-                let result = self.function_table(&function, alias.as_ref(), false);
+                let result = self.function_table(&function, alias.as_ref(), *with_ordinality);
                 self.scopes.pop();
                 Ok(Self::entry_scope(result?))
             }
@@ -909,15 +961,54 @@ impl<'a> Cx<'a> {
     ) -> Result<Entry, InferError> {
         let (_, fname) = object_name(&function.name);
         let (v, record_cols) = self.function_call(function, true)?;
-        let mut cols = match record_cols {
-            Some(cols) => cols,
-            None => {
+        // A function returning `record` takes its columns from the column definition
+        // list (`AS x(a int, b text)`); PostgreSQL requires one.
+        let definition_list = alias
+            .filter(|a| !a.columns.is_empty() && a.columns.iter().all(|c| c.data_type.is_some()));
+        let returns_record = record_cols.is_none()
+            && self
+                .known(&v)
+                .is_some_and(|t| !t.array && t.name == "record");
+        // A scalar result column is named after the function's single OUT parameter,
+        // else after the alias, else after the function (chooseScalarFunctionAlias).
+        let scalar_name = super::functions::single_out_name(&fname)
+            .map(str::to_string)
+            .or_else(|| {
+                alias
+                    .filter(|a| a.columns.is_empty())
+                    .map(|a| ident(&a.name))
+            })
+            .unwrap_or_else(|| fname.clone());
+        let mut cols = match (record_cols, definition_list) {
+            (None, Some(list)) if returns_record => {
+                let mut cols = Vec::new();
+                for c in &list.columns {
+                    let dt = c.data_type.as_ref().expect("filtered above");
+                    let (ty, _) = crate::catalog::resolve_type(self.catalog, dt)
+                        .map_err(|e| InferError::new(e, function.name.span()))?;
+                    cols.push(Col {
+                        name: ident(&c.name),
+                        ty,
+                        nullable: true,
+                    });
+                }
+                cols
+            }
+            (None, None) if returns_record => {
+                return Err(InferError::new(
+                    "a column definition list is required for functions returning \"record\"",
+                    function.name.span(),
+                )
+                .help("add one, like `AS x(a int, b text)`"));
+            }
+            (Some(cols), _) => cols,
+            (None, _) => {
                 let ty = self.finalize(&v, function.name.span())?;
                 if let Some(composite) = self.composite_columns(&ty) {
                     composite
                 } else {
                     vec![Col {
-                        name: fname.clone(),
+                        name: scalar_name,
                         ty,
                         nullable: v.nullable,
                     }]
@@ -934,16 +1025,8 @@ impl<'a> Cx<'a> {
         let mut qualifier = Some(fname);
         if let Some(alias) = alias {
             qualifier = Some(ident(&alias.name));
-            if cols.len() == 1 + usize::from(with_ordinality) && alias.columns.is_empty() {
-                cols[0].name = ident(&alias.name);
-            }
             for (c, a) in cols.iter_mut().zip(&alias.columns) {
                 c.name = ident(&a.name);
-                if let Some(dt) = &a.data_type
-                    && let Ok((t, _)) = crate::catalog::resolve_type(self.catalog, dt)
-                {
-                    c.ty = t;
-                }
             }
         }
         Ok(Entry {
@@ -1135,6 +1218,18 @@ impl<'a> Cx<'a> {
                 for (e, &t) in row.iter().zip(targets) {
                     if matches!(e, Expr::Identifier(i) if i.value.eq_ignore_ascii_case("default") && i.quote_style.is_none())
                     {
+                        continue;
+                    }
+                    // ROW(…) into a composite column: each field is coerced to its type.
+                    if let Some(items) = super::expr::row_items(e)
+                        && let Some(fields) =
+                            self.composite_columns(&self.catalog.base_type(&entry.cols[t].ty))
+                        && fields.len() == items.len()
+                    {
+                        for (item, field) in items.iter().zip(&fields) {
+                            let v = self.expr(item)?;
+                            self.assign(&v, &field.ty, true);
+                        }
                         continue;
                     }
                     vals.push((self.expr(e)?, t));
