@@ -129,3 +129,24 @@ fn expressions_follow_their_inputs() {
         ])
     );
 }
+
+#[test]
+fn scalar_subqueries_are_null_when_they_can_find_no_row() {
+    assert_eq!(
+        nullability(
+            "SELECT (SELECT count(*) FROM teams) AS teams, (SELECT max(id) FROM teams) AS top, \
+             (SELECT count(*) FROM teams LIMIT 1) AS limited, (SELECT name FROM teams LIMIT 1) AS first, \
+             (SELECT count(*) FROM teams t GROUP BY t.name LIMIT 1) AS grouped, \
+             (SELECT count(p.id) FROM teams t) AS outer_aggregate \
+             FROM people p"
+        ),
+        columns(&[
+            ("teams", false),
+            ("top", true),
+            ("limited", true),
+            ("first", true),
+            ("grouped", true),
+            ("outer_aggregate", true),
+        ])
+    );
+}

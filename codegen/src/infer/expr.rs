@@ -437,7 +437,10 @@ impl Cx<'_> {
                         e.span(),
                     ));
                 }
-                Ok(Val::known(c.ty.clone(), true, Some(c.name.clone())))
+                // A scalar subquery is NULL when it finds no row, unless it always
+                // returns exactly one: then its column decides.
+                let nullable = c.nullable || !always_one_row(q);
+                Ok(Val::known(c.ty.clone(), nullable, Some(c.name.clone())))
             }
             Expr::Array(array) => {
                 let mut vals = Vec::new();
@@ -960,5 +963,107 @@ pub fn operator_name(op: &BinaryOperator) -> String {
         BinaryOperator::BitwiseXor | BinaryOperator::PGBitwiseXor => "#".into(),
         BinaryOperator::PGExp => "^".into(),
         other => other.to_string(),
+    }
+}
+
+/// Whether a query always returns exactly one row: a plain SELECT whose select list
+/// aggregates, with no GROUP BY, HAVING, LIMIT, OFFSET or FETCH (PostgreSQL returns one row
+/// for an aggregate over any input, also an empty one).
+pub(super) fn always_one_row(query: &sqlparser::ast::Query) -> bool {
+    use sqlparser::ast::{GroupByExpr, SelectItem, SetExpr};
+    if query.limit_clause.is_some() || query.fetch.is_some() {
+        return false;
+    }
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return false;
+    };
+    let grouped = match &select.group_by {
+        GroupByExpr::All(_) => true,
+        GroupByExpr::Expressions(exprs, modifiers) => !exprs.is_empty() || !modifiers.is_empty(),
+    };
+    if grouped || select.having.is_some() {
+        return false;
+    }
+    // An aggregate whose arguments name only outer tables belongs to the outer query; the
+    // subquery then returns a row per inner row. Qualified names must be the subquery's own.
+    let inner: Vec<String> = select
+        .from
+        .iter()
+        .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)))
+        .filter_map(|factor| match factor {
+            sqlparser::ast::TableFactor::Table { name, alias, .. } => Some(match alias {
+                Some(alias) => alias.name.value.to_lowercase(),
+                None => name
+                    .0
+                    .last()
+                    .map(|p| p.to_string().to_lowercase())
+                    .unwrap_or_default(),
+            }),
+            sqlparser::ast::TableFactor::Derived {
+                alias: Some(alias), ..
+            } => Some(alias.name.value.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    select.projection.iter().any(|item| match item {
+        SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+            contains_aggregate(e) && qualifiers_within(e, &inner)
+        }
+        _ => false,
+    })
+}
+
+/// Whether every `qualifier.column` in `e` uses one of `inner`'s names.
+fn qualifiers_within(e: &Expr, inner: &[String]) -> bool {
+    let mut ok = true;
+    let _ = sqlparser::ast::visit_expressions(e, |expr| {
+        if let Expr::CompoundIdentifier(parts) = expr
+            && parts.len() >= 2
+            && !inner.contains(&parts[parts.len() - 2].value.to_lowercase())
+        {
+            ok = false;
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    ok
+}
+
+/// Whether `e` calls an aggregate (not a window function) outside any subquery.
+fn contains_aggregate(e: &Expr) -> bool {
+    match e {
+        Expr::Function(f) => {
+            let name = f
+                .name
+                .0
+                .last()
+                .map(|p| p.to_string().to_lowercase())
+                .unwrap_or_default();
+            let aggregate = f.over.is_none()
+                && builtins()
+                    .procs
+                    .get(&name)
+                    .is_some_and(|procs| procs.iter().any(|p| p.kind == 'a'));
+            aggregate
+                || match &f.args {
+                    sqlparser::ast::FunctionArguments::List(list) => {
+                        list.args.iter().any(|a| match a {
+                            sqlparser::ast::FunctionArg::Unnamed(
+                                sqlparser::ast::FunctionArgExpr::Expr(e),
+                            )
+                            | sqlparser::ast::FunctionArg::Named {
+                                arg: sqlparser::ast::FunctionArgExpr::Expr(e),
+                                ..
+                            } => contains_aggregate(e),
+                            _ => false,
+                        })
+                    }
+                    _ => false,
+                }
+        }
+        Expr::Cast { expr, .. } | Expr::Nested(expr) | Expr::UnaryOp { expr, .. } => {
+            contains_aggregate(expr)
+        }
+        Expr::BinaryOp { left, right, .. } => contains_aggregate(left) || contains_aggregate(right),
+        _ => false,
     }
 }
