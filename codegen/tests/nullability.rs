@@ -150,3 +150,38 @@ fn scalar_subqueries_are_null_when_they_can_find_no_row() {
         ])
     );
 }
+
+#[test]
+fn where_conditions_rule_out_null() {
+    assert_eq!(
+        nullability(
+            "SELECT p.nickname, t.name AS team, p.team_id FROM people p LEFT JOIN teams t ON t.id = p.team_id \
+             WHERE p.nickname IS NOT NULL AND t.name LIKE 'a%' AND (p.team_id > 0)"
+        ),
+        columns(&[("nickname", false), ("team", false), ("team_id", false)])
+    );
+    // OR, IS NULL, IS DISTINCT FROM and negations prove nothing.
+    assert_eq!(
+        nullability(
+            "SELECT p.nickname, t.name AS team FROM people p LEFT JOIN teams t ON t.id = p.team_id \
+             WHERE (p.nickname IS NOT NULL OR p.id > 0) AND t.name IS DISTINCT FROM 'x' AND NOT (p.nickname = 'y')"
+        ),
+        columns(&[("nickname", true), ("team", true)])
+    );
+    // `*` follows, and an ON condition of an outer join is not a filter.
+    assert_eq!(
+        nullability(
+            "SELECT * FROM teams t RIGHT JOIN people p ON p.team_id = t.id AND t.name = 'x' WHERE p.nickname = 'n'"
+        ),
+        columns(&[
+            ("id", true),
+            ("name", true),
+            ("id", false),
+            ("team_id", true),
+            ("name", false),
+            ("salary", false),
+            ("nickname", false),
+            ("joined", false),
+        ])
+    );
+}

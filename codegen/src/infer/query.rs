@@ -389,6 +389,11 @@ impl<'a> Cx<'a> {
         if let Some(selection) = &select.selection {
             let v = self.expr(selection)?;
             self.settle(&v, &Ty::new("bool"));
+            // A row passes WHERE only when every AND-ed condition is true, and a strict
+            // comparison with NULL is not: such columns are non-NULL after the filter.
+            let mut refs = Vec::new();
+            not_null_after_where(selection, &mut refs);
+            self.assume_not_null(&refs);
         }
         let mut grouping_sets = false;
         let mut grouping_exprs = Vec::new();
@@ -1440,4 +1445,99 @@ fn rename(mut cols: Vec<Col>, alias: &TableAlias) -> Vec<Col> {
         c.name = ident(&a.name);
     }
     cols
+}
+
+/// Column references that a row passing `condition` cannot have NULL in: operands of
+/// `IS NOT NULL`, of comparisons, LIKE, IN lists, BETWEEN and `= ANY`, in AND-ed conditions.
+fn not_null_after_where(condition: &Expr, out: &mut Vec<Vec<String>>) {
+    use sqlparser::ast::BinaryOperator as Op;
+    let mut column = |e: &Expr| match e {
+        Expr::Identifier(i) => out.push(vec![ident(i)]),
+        Expr::CompoundIdentifier(parts) => out.push(parts.iter().map(ident).collect()),
+        _ => {}
+    };
+    match condition {
+        Expr::Nested(inner) => not_null_after_where(inner, out),
+        Expr::BinaryOp {
+            left,
+            op: Op::And,
+            right,
+        } => {
+            not_null_after_where(left, out);
+            not_null_after_where(right, out);
+        }
+        Expr::BinaryOp {
+            left,
+            op: Op::Eq | Op::NotEq | Op::Lt | Op::LtEq | Op::Gt | Op::GtEq,
+            right,
+        } => {
+            column(left);
+            column(right);
+        }
+        Expr::IsNotNull(e) => column(e),
+        Expr::Like {
+            expr,
+            negated: false,
+            ..
+        }
+        | Expr::ILike {
+            expr,
+            negated: false,
+            ..
+        }
+        | Expr::InList {
+            expr,
+            negated: false,
+            ..
+        }
+        | Expr::Between {
+            expr,
+            negated: false,
+            ..
+        } => column(expr),
+        Expr::AnyOp { left, .. } => column(left),
+        _ => {}
+    }
+}
+
+impl Cx<'_> {
+    /// Marks the columns `refs` name in the innermost scope as non-NULL (also in `*`
+    /// when the name is unambiguous there).
+    fn assume_not_null(&mut self, refs: &[Vec<String>]) {
+        let Some(scope) = self.scopes.last_mut() else {
+            return;
+        };
+        for parts in refs {
+            let (qualifier, name) = match parts.as_slice() {
+                [name] => (None, name),
+                [.., q, name] => (Some(q), name),
+                [] => continue,
+            };
+            let mut matches: Vec<(usize, usize)> = Vec::new();
+            for (e, entry) in scope.entries.iter().enumerate() {
+                if qualifier.is_some_and(|q| entry.qualifier.as_deref() != Some(q.as_str())) {
+                    continue;
+                }
+                for (c, col) in entry.cols.iter().enumerate() {
+                    if &col.name == name && (qualifier.is_some() || !entry.hidden[c]) {
+                        matches.push((e, c));
+                    }
+                }
+            }
+            // Unambiguous references only: otherwise PostgreSQL rejects the query anyway.
+            if let [(e, c)] = matches.as_slice() {
+                scope.entries[*e].cols[*c].nullable = false;
+                let same_name: Vec<usize> = scope
+                    .star
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| &s.name == name)
+                    .map(|(i, _)| i)
+                    .collect();
+                if let [i] = same_name.as_slice() {
+                    scope.star[*i].nullable = false;
+                }
+            }
+        }
+    }
 }
