@@ -185,3 +185,20 @@ fn where_conditions_rule_out_null() {
         ])
     );
 }
+
+#[test]
+fn a_lateral_aggregate_joined_on_true_is_never_null_extended() {
+    assert_eq!(
+        nullability(
+            "SELECT t.name, s.people, s.top, x.people AS filtered FROM teams t \
+             LEFT JOIN LATERAL (SELECT count(*) AS people, max(p.salary) AS top FROM people p WHERE p.team_id = t.id) s ON true \
+             LEFT JOIN LATERAL (SELECT count(*) AS people FROM people p WHERE p.team_id = t.id) x ON t.id > 1"
+        ),
+        columns(&[
+            ("name", false),
+            ("people", false),
+            ("top", true),
+            ("filtered", true)
+        ])
+    );
+}

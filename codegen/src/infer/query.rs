@@ -575,6 +575,10 @@ impl<'a> Cx<'a> {
             JoinOperator::CrossJoin(c) => (Some(c), false, false),
             _ => (None, false, false),
         };
+        // `LEFT JOIN LATERAL (SELECT count(*) …) ON true`: a right side that always has
+        // exactly one row, joined on a condition that is always true, is never null-extended.
+        let right_nullable =
+            right_nullable && !(on_true(constraint) && always_one_row_factor(&join.relation));
         let mut left = left;
         let mut right = right;
         let mark = |s: &mut Scope| {
@@ -1540,4 +1544,17 @@ impl Cx<'_> {
             }
         }
     }
+}
+
+/// Whether a join condition is the literal `ON true`.
+fn on_true(constraint: Option<&JoinConstraint>) -> bool {
+    matches!(
+        constraint,
+        Some(JoinConstraint::On(Expr::Value(v))) if matches!(v.value, sqlparser::ast::Value::Boolean(true))
+    )
+}
+
+/// Whether a FROM item is a subquery that always returns exactly one row.
+fn always_one_row_factor(factor: &TableFactor) -> bool {
+    matches!(factor, TableFactor::Derived { subquery, .. } if super::expr::always_one_row(subquery))
 }
