@@ -202,3 +202,32 @@ fn a_lateral_aggregate_joined_on_true_is_never_null_extended() {
         ])
     );
 }
+
+#[test]
+fn window_functions_over_frames_that_hold_the_current_row() {
+    assert_eq!(
+        nullability(
+            "SELECT sum(salary) OVER (PARTITION BY team_id) AS team_total, \
+             max(nickname) OVER () AS any_nick, \
+             sum(salary) OVER (ORDER BY joined ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING) AS before, \
+             sum(salary) OVER (ORDER BY joined ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS around, \
+             first_value(name) OVER (ORDER BY joined) AS first, \
+             nth_value(name, 2) OVER (ORDER BY joined) AS second, \
+             lag(name) OVER (ORDER BY joined) AS prev, lag(name, 1, '-') OVER (ORDER BY joined) AS prev_or_dash, \
+             count(*) OVER w AS n, sum(salary) OVER w AS named \
+             FROM people WINDOW w AS (ORDER BY id)"
+        ),
+        columns(&[
+            ("team_total", false),
+            ("any_nick", true),
+            ("before", true),
+            ("around", false),
+            ("first", false),
+            ("second", true),
+            ("prev", true),
+            ("prev_or_dash", false),
+            ("n", false),
+            ("named", true),
+        ])
+    );
+}

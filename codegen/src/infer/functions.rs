@@ -235,14 +235,52 @@ impl Cx<'_> {
     /// An aggregate is NULL on empty input; in a plain GROUP BY no group is empty, so the
     /// aggregates above are non-NULL there (unless FILTER can empty the group).
     fn aggregate_never_null(&self, name: &str, f: &sqlparser::ast::Function, args: &[Val]) -> bool {
-        if !self.grouped
-            || f.filter.is_some()
-            || f.over.is_some()
-            || !AGGREGATES_NON_NULL_PER_GROUP.contains(&name)
+        // Over a window, the rows are the frame: never empty when it holds the current row.
+        let rows_never_empty = match &f.over {
+            Some(window) => frame_holds_current_row(window),
+            None => self.grouped,
+        };
+        if !rows_never_empty || f.filter.is_some() || !AGGREGATES_NON_NULL_PER_GROUP.contains(&name)
         {
             return false;
         }
         matches!(name, "array_agg" | "json_agg" | "jsonb_agg") || args.iter().all(|a| !a.nullable)
+    }
+}
+
+/// Whether a window's frame always holds the current row: the default frame does, and so
+/// does any frame that starts before or at it and ends at or after it. A named window
+/// (`OVER w`) is not looked up: no.
+fn frame_holds_current_row(window: &sqlparser::ast::WindowType) -> bool {
+    use sqlparser::ast::{WindowFrameBound, WindowType};
+    let WindowType::WindowSpec(spec) = window else {
+        return false;
+    };
+    match &spec.window_frame {
+        None => true,
+        Some(frame) => {
+            matches!(
+                frame.start_bound,
+                WindowFrameBound::Preceding(_) | WindowFrameBound::CurrentRow
+            ) && matches!(
+                frame.end_bound,
+                None | Some(WindowFrameBound::CurrentRow | WindowFrameBound::Following(_))
+            )
+        }
+    }
+}
+
+/// Window functions whose value comes from a row of a frame that holds the current row
+/// (`first_value`, `last_value`) or has a non-NULL default (`lag`/`lead` with a third
+/// argument): non-NULL when their inputs are.
+fn window_value_never_null(name: &str, f: &sqlparser::ast::Function, args: &[Val]) -> bool {
+    match name {
+        "first_value" | "last_value" => {
+            f.over.as_ref().is_some_and(frame_holds_current_row)
+                && args.first().is_some_and(|a| !a.nullable)
+        }
+        "lag" | "lead" => args.len() == 3 && args.iter().all(|a| !a.nullable),
+        _ => false,
     }
 }
 
@@ -699,7 +737,10 @@ impl Cx<'_> {
         let arg_types: Vec<Option<Ty>> = args.iter().map(|a| self.known(a)).collect();
         v.nullable = match proc.kind {
             'a' => !self.aggregate_never_null(&name, f, &args),
-            'w' => !WINDOW_NON_NULL.contains(&name.as_str()),
+            'w' => {
+                !WINDOW_NON_NULL.contains(&name.as_str())
+                    && !window_value_never_null(&name, f, &args)
+            }
             _ => builtin_result_nullable(&name, &proc, &args, &arg_exprs, &arg_types),
         };
         if f.over.is_some() && name == "count" {
