@@ -145,7 +145,7 @@ for d in dirs:
     dbs = [f"pgbake_diff_{d.name}", f"pgbake_diff_{d.name}_empty"]
     for db in dbs:
         psql("postgres", f"DROP DATABASE IF EXISTS {db};\nCREATE DATABASE {db};\n", check=True)
-        for m in sorted((d / "migrations").glob("V*.sql"), key=lambda p: int(p.name[1:].split("__")[0])):
+        for m in sorted((p for p in (d / "migrations").glob("V*.sql") if not p.name.endswith(".down.sql")), key=lambda p: int(p.name[1:].split("__")[0])):
             if m.name.endswith(".down.sql"):
                 continue
             r = subprocess.run(PSQL + ["-d", db, "-v", "ON_ERROR_STOP=1", "-f", str(m)], capture_output=True, text=True)
