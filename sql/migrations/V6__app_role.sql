@@ -20,8 +20,15 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO pgbake_ap
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO pgbake_app;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO pgbake_app;
 
--- The migration history is read-only for the app (`pgbake health` reads it).
-REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON refinery_schema_history FROM pgbake_app;
+-- The migration history is read-only for the app (`pgbake health` reads it). It exists
+-- whenever pgbake runs this file; the check keeps the file usable with plain psql too.
+DO $$
+BEGIN
+    IF to_regclass('refinery_schema_history') IS NOT NULL THEN
+        REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON refinery_schema_history FROM pgbake_app;
+    END IF;
+END
+$$;
 
 -- Tables and sequences that later migrations create get the same grants.
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO pgbake_app;
