@@ -22,6 +22,12 @@ enum Format {
 
 pub fn run(args: DescribeArgs) -> anyhow::Result<ExitCode> {
     let Format::Json = args.format;
+    if !args.sql.is_dir() {
+        anyhow::bail!(
+            "{} is not a folder; pass the folder that holds migrations/ and queries/ with --sql",
+            args.sql.display()
+        );
+    }
     let described = pgbake_codegen::describe::describe(&args.sql);
     println!("{}", serde_json::to_string_pretty(&described.json)?);
     Ok(if described.has_errors {

@@ -16,6 +16,12 @@ pub struct LintArgs {
 }
 
 pub fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
+    if !args.sql.is_dir() {
+        anyhow::bail!(
+            "{} is not a folder; pass the folder that holds migrations/ with --sql",
+            args.sql.display()
+        );
+    }
     let analysis = pgbake_codegen::Builder::new(&args.sql).analyze();
     let migration_errors: Vec<_> = analysis
         .diagnostics
