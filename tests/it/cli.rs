@@ -94,3 +94,37 @@ fn a_dead_server_fails_with_a_hint() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("is the server running"), "{stderr}");
 }
+
+#[test]
+fn describe_and_lint_work_without_a_database() {
+    let sql = format!("{}/sql", env!("CARGO_MANIFEST_DIR"));
+    let described = pgbake(&["describe", "--sql", &sql, "--format", "json"], &[]);
+    assert!(described.status.success(), "{}", text(&described.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&described.stdout).unwrap();
+    assert_eq!(json["errors"].as_array().unwrap().len(), 0);
+    let user_by_email = json["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["name"] == "user_by_email")
+        .expect("users::user_by_email is described");
+    assert_eq!(user_by_email["module"], "users");
+    assert_eq!(user_by_email["params"][0]["pg_type"], "text");
+    assert_eq!(user_by_email["columns"][0]["rust_type"], "uuid::Uuid");
+
+    let lint = pgbake(&["lint", "--sql", &sql, "--deny"], &[]);
+    assert!(lint.status.success(), "{}", text(&lint.stdout));
+    assert!(
+        text(&lint.stdout).starts_with("0 finding(s)"),
+        "{}",
+        text(&lint.stdout)
+    );
+
+    let missing = pgbake(&["describe", "--sql", "/no/such/folder"], &[]);
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing.stderr).contains("is not a folder"),
+        "{}",
+        text(&missing.stderr)
+    );
+}
