@@ -99,11 +99,11 @@ fn type_query(
     query: &AnnotatedQuery,
 ) -> Result<Query, Box<Diagnostic>> {
     let unparsed = crate::infer::utility_statement(catalog, &query.sql, query.params.len());
-    let rewritten = crate::infer::rewrite_subscript_assignments(&query.sql)
+    let rewritten = crate::infer::rewrite_for_parser(&query.sql)
         .filter(|_| Parser::parse_sql(&PostgreSqlDialect {}, &query.sql).is_err());
     let parsed = match (&unparsed, &rewritten) {
         (Some(_), _) => Ok(Vec::new()),
-        (None, Some(rewritten)) => Parser::parse_sql(&PostgreSqlDialect {}, rewritten),
+        (None, Some((rewritten, _))) => Parser::parse_sql(&PostgreSqlDialect {}, rewritten),
         (None, None) => Parser::parse_sql(&PostgreSqlDialect {}, &query.sql),
     };
     let statements = parsed.map_err(|e| {
@@ -131,7 +131,24 @@ fn type_query(
                     format!("query `{}` is empty", query.name),
                 ))
             })?;
-            crate::infer::infer_statement(catalog, statement, query.params.len())
+            // Parts a rewrite moved out of the statement are typed on their own.
+            let checks = rewritten.as_ref().map(|(_, c)| c.as_slice()).unwrap_or(&[]);
+            checks
+                .iter()
+                .try_for_each(
+                    |check| match Parser::parse_sql(&PostgreSqlDialect {}, check) {
+                        Ok(s) if s.len() == 1 => {
+                            crate::infer::infer_statement(catalog, &s[0], 0).map(|_| ())
+                        }
+                        _ => Err(crate::infer::InferError::new(
+                            "cannot read the ON CONFLICT index predicate",
+                            sqlparser::tokenizer::Span::empty(),
+                        )),
+                    },
+                )
+                .and_then(|()| {
+                    crate::infer::infer_statement(catalog, statement, query.params.len())
+                })
         }
     }
     .map_err(|e| {

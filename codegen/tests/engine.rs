@@ -193,6 +193,7 @@ fn errors_render() {
         "returns no rows but is declared `:one`",
         "has two output columns named `id`",
         "could not determine the data type of parameter",
+        "relation \"missing_seq\" does not exist",
     ] {
         assert!(
             rendered.contains(expected),

@@ -151,6 +151,9 @@ pub struct Catalog {
     pub functions: Vec<UserFunction>,
     /// Sequences by (schema, name).
     pub sequences: Vec<(String, String)>,
+    /// Sequences created for serial and identity columns, with their table (dropped
+    /// with it).
+    pub owned_sequences: Vec<((String, String), (String, String))>,
 }
 
 impl Catalog {
@@ -166,6 +169,63 @@ impl Catalog {
                     self.relations
                         .get(&("pg_temp".to_string(), name.to_string()))
                 }),
+        }
+    }
+
+    /// The name PostgreSQL gives the sequence of a serial or identity column:
+    /// `makeObjectName(table, column, "seq")` (the longer of the two names clipped so the
+    /// result fits in 63 bytes), with a number after `seq` while the name is taken
+    /// (`ChooseRelationName`).
+    pub fn implicit_sequence_name(&self, schema: &str, table: &str, column: &str) -> String {
+        fn clip(s: &str, n: usize) -> &str {
+            let mut n = n.min(s.len());
+            while !s.is_char_boundary(n) {
+                n -= 1;
+            }
+            &s[..n]
+        }
+        let mut pass = 0;
+        loop {
+            let label = if pass == 0 {
+                "seq".to_string()
+            } else {
+                format!("seq{pass}")
+            };
+            let available = 63 - (1 + label.len() + 1);
+            let (mut n1, mut n2) = (table.len(), column.len());
+            while n1 + n2 > available {
+                if n1 > n2 {
+                    n1 -= 1;
+                } else {
+                    n2 -= 1;
+                }
+            }
+            let name = format!("{}_{}_{label}", clip(table, n1), clip(column, n2));
+            let key = (schema.to_string(), name.clone());
+            if !self.relations.contains_key(&key) && !self.sequences.contains(&key) {
+                return name;
+            }
+            pass += 1;
+        }
+    }
+
+    /// Whether a relation or sequence of that name exists (what a regclass literal
+    /// names), `search_path` being `public` then `pg_catalog`.
+    pub fn regclass_exists(&self, schema: Option<&str>, name: &str) -> bool {
+        let has_sequence = |s: &str| self.sequences.iter().any(|(x, n)| x == s && n == name);
+        match schema {
+            Some(schema) => {
+                self.relations
+                    .contains_key(&(schema.to_string(), name.to_string()))
+                    || has_sequence(schema)
+                    || crate::infer::system_relation(Some(schema), name).is_some()
+            }
+            None => {
+                self.relation(None, name).is_some()
+                    || has_sequence("public")
+                    || has_sequence("pg_temp")
+                    || crate::infer::system_relation(None, name).is_some()
+            }
         }
     }
 

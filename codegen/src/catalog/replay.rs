@@ -504,6 +504,29 @@ fn columns_of(catalog: &Catalog, name: &ObjectName) -> Result<Vec<ColumnDef>, St
         .ok_or_else(|| format!("unknown table `{table}`"))
 }
 
+/// An identity column (`GENERATED … AS IDENTITY`; sqlparser reads it as `Generated`
+/// without an expression, or as `Identity`).
+fn is_identity(option: &ColumnOption) -> bool {
+    matches!(
+        option,
+        ColumnOption::Identity(_)
+            | ColumnOption::Generated {
+                generation_expr: None,
+                ..
+            }
+    )
+}
+
+/// The sequence PostgreSQL creates for a serial or identity column, owned by the table.
+fn add_owned_sequence(catalog: &mut Catalog, schema: &str, table: &str, column: &str) {
+    let name = catalog.implicit_sequence_name(schema, table, column);
+    let key = (schema.to_string(), name);
+    catalog.sequences.push(key.clone());
+    catalog
+        .owned_sequences
+        .push((key, (schema.to_string(), table.to_string())));
+}
+
 fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
     match statement {
         Statement::CreateTable(create) => {
@@ -533,8 +556,12 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
             for parent in create.inherits.iter().flatten() {
                 columns.extend(columns_of(catalog, parent)?);
             }
+            let mut sequence_columns = Vec::new();
             for column in &create.columns {
                 let (ty, serial) = resolve_type(catalog, &column.data_type)?;
+                if serial || column.options.iter().any(|o| is_identity(&o.option)) {
+                    sequence_columns.push(ident(&column.name));
+                }
                 let mut def = ColumnDef {
                     name: ident(&column.name),
                     // A NOT NULL domain does not keep NULL out of a column (PostgreSQL docs,
@@ -587,12 +614,15 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
             catalog.relations.insert(
                 (schema.clone(), name.clone()),
                 Relation {
-                    schema,
-                    name,
+                    schema: schema.clone(),
+                    name: name.clone(),
                     kind: RelationKind::Table,
                     columns,
                 },
             );
+            for column in sequence_columns {
+                add_owned_sequence(catalog, &schema, &name, &column);
+            }
         }
         Statement::AlterTable(alter) => {
             let (schema, name) = object_name(&alter.name);
@@ -625,7 +655,23 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
                 let (schema, n) = object_name(name);
                 let removed = match object_type {
                     ObjectType::Table | ObjectType::View | ObjectType::MaterializedView => {
-                        catalog.relations.remove(&(schema, n.clone())).is_some()
+                        let key = (schema, n.clone());
+                        let owned: Vec<(String, String)> = catalog
+                            .owned_sequences
+                            .iter()
+                            .filter(|(_, table)| *table == key)
+                            .map(|(seq, _)| seq.clone())
+                            .collect();
+                        catalog.sequences.retain(|s| !owned.contains(s));
+                        catalog.owned_sequences.retain(|(_, table)| *table != key);
+                        catalog.relations.remove(&key).is_some()
+                    }
+                    ObjectType::Sequence => {
+                        let key = (schema, n.clone());
+                        let found = catalog.sequences.contains(&key);
+                        catalog.sequences.retain(|s| *s != key);
+                        catalog.owned_sequences.retain(|(s, _)| *s != key);
+                        found
                     }
                     ObjectType::Type => catalog.types.remove(&(schema, n.clone())).is_some(),
                     _ => true,
@@ -920,6 +966,11 @@ fn alter_table(
                 return Err(format!("column `{name}` already exists"));
             }
             let (ty, serial) = resolved.expect("resolved above");
+            if serial || column_def.options.iter().any(|o| is_identity(&o.option)) {
+                let (schema, table) = key.clone();
+                add_owned_sequence(catalog, &schema, &table, &name);
+            }
+            let relation = catalog.relations.get_mut(key).expect("checked by caller");
             let mut def = ColumnDef {
                 name,
                 ty,
@@ -1061,5 +1112,24 @@ mod tests {
             [named("x", true, false), named("y", false, false)]
         );
         assert!(catalog.sequences.contains(&("public".into(), "s".into())));
+    }
+
+    #[test]
+    fn serial_and_identity_columns_own_sequences() {
+        let long = "a".repeat(40);
+        let catalog = catalog_of(&format!(
+            "CREATE TABLE t (id serial, n bigint GENERATED ALWAYS AS IDENTITY, g int GENERATED ALWAYS AS (1) STORED);\n\
+             CREATE SEQUENCE u_id_seq;\n\
+             CREATE TABLE u (id bigserial);\n\
+             CREATE TABLE {long} ({long} serial);\n\
+             CREATE TABLE gone (id serial);\n\
+             DROP TABLE gone;\n\
+             ALTER TABLE t ADD COLUMN k smallserial;"
+        ));
+        let has = |n: &str| catalog.sequences.contains(&("public".into(), n.into()));
+        assert!(has("t_id_seq") && has("t_n_seq") && has("t_k_seq") && !has("t_g_seq"));
+        assert!(has("u_id_seq") && has("u_id_seq1"));
+        assert!(has(&format!("{}_{}_seq", "a".repeat(29), "a".repeat(29))));
+        assert!(!has("gone_id_seq"));
     }
 }

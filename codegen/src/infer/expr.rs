@@ -323,12 +323,14 @@ impl Cx<'_> {
                 expr,
                 pattern,
                 negated,
+                any,
                 ..
             }
             | Expr::ILike {
                 expr,
                 pattern,
                 negated,
+                any,
                 ..
             } => {
                 let ilike = matches!(e, Expr::ILike { .. });
@@ -339,6 +341,32 @@ impl Cx<'_> {
                     (true, true) => "!~~*",
                 };
                 let l = self.expr(expr)?;
+                if *any {
+                    // `x LIKE ANY (array)` / `(subquery)`: the operator applied to each
+                    // element, as `x ~~ ANY (…)` (PostgreSQL's grammar: sub_type).
+                    match &**pattern {
+                        Expr::Subquery(q) => {
+                            let cols = self.query(q)?;
+                            if let Some(c) = cols.first() {
+                                let r = Val::known(c.ty.clone(), c.nullable, None);
+                                self.binary(op, &l, &r, Span::empty())
+                                    .map_err(|err| err.or_span(e.span()))?;
+                            }
+                        }
+                        Expr::Nested(inner) => {
+                            let r = self.expr(inner)?;
+                            self.any_op(op, &l, &r, Span::empty())
+                                .map_err(|err| err.or_span(e.span()))?;
+                        }
+                        other => {
+                            return Err(InferError::new(
+                                "ANY needs a parenthesized array or subquery",
+                                other.span(),
+                            ));
+                        }
+                    }
+                    return Ok(bool_val(true));
+                }
                 let r = self.expr(pattern)?;
                 self.binary(op, &l, &r, Span::empty())
                     .map_err(|err| err.or_span(e.span()))
@@ -820,6 +848,17 @@ impl Cx<'_> {
 
     /// Resolves a binary operator and settles parameters to its argument types.
     pub fn binary(&mut self, op: &str, l: &Val, r: &Val, span: Span) -> Result<Val, InferError> {
+        self.binary_operator(op, l, r, span).map(|(v, _)| v)
+    }
+
+    /// A binary operator and the declared type of its right operand.
+    fn binary_operator(
+        &mut self,
+        op: &str,
+        l: &Val,
+        r: &Val,
+        span: Span,
+    ) -> Result<(Val, Ty), InferError> {
         let lt = self.known(l);
         let rt = self.known(r);
         let operators = builtins()
@@ -873,10 +912,9 @@ impl Cx<'_> {
         self.settle(r, &chosen.args[1]);
         let may_be_null = matches!(op, "->" | "->>" | "#>" | "#>>" | "-" if chosen.ret.name == "jsonb" && op != "-")
             || matches!(op, "->" | "->>" | "#>" | "#>>");
-        Ok(Val::known(
-            chosen.ret,
-            l.nullable || r.nullable || may_be_null,
-            None,
+        Ok((
+            Val::known(chosen.ret, l.nullable || r.nullable || may_be_null, None),
+            chosen.args[1].clone(),
         ))
     }
 
@@ -931,13 +969,23 @@ impl Cx<'_> {
                     name: None,
                     strength: 0,
                 };
-                let lt = self.known(l);
-                self.binary(op, l, &unknown, span)?;
-                let element = self.known(l).or(lt).ok_or_else(|| {
-                    InferError::new("could not determine the type of the array", span)
-                        .help("add a cast like `:ids::int4[]`")
-                })?;
-                let element = self.catalog.base_type(&element);
+                // make_scalar_array_op: the operator is resolved against an unknown
+                // right operand; the array then takes the operator's right type.
+                let (_, right) = self.binary_operator(op, l, &unknown, span)?;
+                if super::builtins::is_pseudo(&right.name) {
+                    return Err(
+                        InferError::new("could not determine the type of the array", span)
+                            .help("add a cast like `:ids::int4[]`"),
+                    );
+                }
+                let element = self.catalog.base_type(&right);
+                if element.array {
+                    // There are no arrays of arrays.
+                    return Err(InferError::new(
+                        format!("could not find array type for data type {element}"),
+                        span,
+                    ));
+                }
                 self.settle(r, &element.to_array());
             }
         }

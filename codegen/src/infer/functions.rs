@@ -436,6 +436,53 @@ impl Cx<'_> {
         Ok(v)
     }
 
+    /// A string literal given as a regclass is converted when the statement is parsed,
+    /// so a relation or sequence that does not exist is an error at PREPARE
+    /// (`regclassin`: a possibly qualified name, double quotes keep case).
+    fn check_regclass_literal(&self, e: &Expr) -> Result<(), InferError> {
+        let e = match e {
+            Expr::Nested(inner) => &**inner,
+            Expr::Cast {
+                expr, data_type, ..
+            } if data_type.to_string().eq_ignore_ascii_case("regclass") => &**expr,
+            e => e,
+        };
+        let Expr::Value(v) = e else { return Ok(()) };
+        let sqlparser::ast::Value::SingleQuotedString(text) = &v.value else {
+            return Ok(());
+        };
+        let mut parts = Vec::new();
+        let mut current = String::new();
+        let mut quoted = false;
+        let mut chars = text.trim().chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    chars.next();
+                    current.push('"');
+                }
+                '"' => quoted = !quoted,
+                '.' if !quoted => parts.push(std::mem::take(&mut current)),
+                c if quoted => current.push(c),
+                c => current.extend(c.to_lowercase()),
+            }
+        }
+        parts.push(current);
+        let (schema, name) = match parts.as_slice() {
+            [name] => (None, name.as_str()),
+            [schema, name] => (Some(schema.as_str()), name.as_str()),
+            [_, schema, name] => (Some(schema.as_str()), name.as_str()),
+            _ => return Ok(()),
+        };
+        if self.catalog.regclass_exists(schema, name) {
+            return Ok(());
+        }
+        Err(
+            InferError::new(format!("relation \"{text}\" does not exist"), e.span())
+                .help("serial and identity columns own a sequence named `<table>_<column>_seq`"),
+        )
+    }
+
     fn resolve_call(
         &mut self,
         name: &str,
@@ -731,6 +778,11 @@ impl Cx<'_> {
                 .help("check the function name; functions created in migrations are known by their signature"));
         }
         let (mut v, proc) = self.resolve_call(&name, &procs, &args, &names, span)?;
+        if matches!(name.as_str(), "nextval" | "currval" | "setval")
+            && let Some(first) = arg_exprs.first()
+        {
+            self.check_regclass_literal(first)?;
+        }
         if proc.retset && !in_from {
             self.srf_calls += 1;
         }

@@ -8,7 +8,8 @@ mod query;
 pub mod resolve;
 mod unparsed;
 
-pub use unparsed::{rewrite_subscript_assignments, utility_statement};
+pub use functions::system_relation;
+pub use unparsed::{rewrite_for_parser, rewrite_subscript_assignments, utility_statement};
 
 use sqlparser::ast::{Query, Statement};
 use sqlparser::tokenizer::Span;

@@ -1254,8 +1254,13 @@ impl<'a> Cx<'a> {
             return Ok(());
         }
         // INSERT … SELECT: a bare parameter or literal in the select list is coerced to
-        // its target column, so a parameter takes that column's type.
-        if let SetExpr::Select(select) = &*source.body {
+        // its target column, so a parameter takes that column's type. Parentheses around
+        // the SELECT are only grammar (`INSERT INTO t (SELECT …)`).
+        let mut body = &*source.body;
+        while let SetExpr::Query(inner) = body {
+            body = &inner.body;
+        }
+        if let SetExpr::Select(select) = body {
             for (item, &t) in select.projection.iter().zip(targets) {
                 let (SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) = item
                 else {
