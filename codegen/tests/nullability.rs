@@ -231,3 +231,30 @@ fn window_functions_over_frames_that_hold_the_current_row() {
         ])
     );
 }
+
+#[test]
+fn delete_returning_shows_rows_that_passed_where() {
+    let json = describe(
+        "--! purge :many\nDELETE FROM people WHERE nickname IS NOT NULL AND team_id = :team RETURNING id, nickname, team_id, joined;\n",
+    );
+    let columns: Vec<(String, bool)> = json["queries"][0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["nullable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        columns,
+        columns(&[
+            ("id", false),
+            ("nickname", false),
+            ("team_id", false),
+            ("joined", false)
+        ])
+    );
+}

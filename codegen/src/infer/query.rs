@@ -1199,6 +1199,10 @@ impl<'a> Cx<'a> {
                     self.scopes.pop();
                     let v = result?;
                     self.settle(&v, &Ty::new("bool"));
+                    // RETURNING shows the deleted rows, which all passed WHERE.
+                    let mut refs = Vec::new();
+                    not_null_after_where(selection, &mut refs);
+                    narrow_not_null(&mut scope, &refs);
                 }
                 self.returning(delete.returning.as_deref(), scope)
             }
@@ -1513,39 +1517,44 @@ impl Cx<'_> {
     /// Marks the columns `refs` name in the innermost scope as non-NULL (also in `*`
     /// when the name is unambiguous there).
     fn assume_not_null(&mut self, refs: &[Vec<String>]) {
-        let Some(scope) = self.scopes.last_mut() else {
-            return;
+        if let Some(scope) = self.scopes.last_mut() {
+            narrow_not_null(scope, refs);
+        }
+    }
+}
+
+/// Marks the columns `refs` name in `scope` as non-NULL (also in `*` when the name is
+/// unambiguous there).
+fn narrow_not_null(scope: &mut Scope, refs: &[Vec<String>]) {
+    for parts in refs {
+        let (qualifier, name) = match parts.as_slice() {
+            [name] => (None, name),
+            [.., q, name] => (Some(q), name),
+            [] => continue,
         };
-        for parts in refs {
-            let (qualifier, name) = match parts.as_slice() {
-                [name] => (None, name),
-                [.., q, name] => (Some(q), name),
-                [] => continue,
-            };
-            let mut matches: Vec<(usize, usize)> = Vec::new();
-            for (e, entry) in scope.entries.iter().enumerate() {
-                if qualifier.is_some_and(|q| entry.qualifier.as_deref() != Some(q.as_str())) {
-                    continue;
-                }
-                for (c, col) in entry.cols.iter().enumerate() {
-                    if &col.name == name && (qualifier.is_some() || !entry.hidden[c]) {
-                        matches.push((e, c));
-                    }
+        let mut matches: Vec<(usize, usize)> = Vec::new();
+        for (e, entry) in scope.entries.iter().enumerate() {
+            if qualifier.is_some_and(|q| entry.qualifier.as_deref() != Some(q.as_str())) {
+                continue;
+            }
+            for (c, col) in entry.cols.iter().enumerate() {
+                if &col.name == name && (qualifier.is_some() || !entry.hidden[c]) {
+                    matches.push((e, c));
                 }
             }
-            // Unambiguous references only: otherwise PostgreSQL rejects the query anyway.
-            if let [(e, c)] = matches.as_slice() {
-                scope.entries[*e].cols[*c].nullable = false;
-                let same_name: Vec<usize> = scope
-                    .star
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| &s.name == name)
-                    .map(|(i, _)| i)
-                    .collect();
-                if let [i] = same_name.as_slice() {
-                    scope.star[*i].nullable = false;
-                }
+        }
+        // Unambiguous references only: otherwise PostgreSQL rejects the query anyway.
+        if let [(e, c)] = matches.as_slice() {
+            scope.entries[*e].cols[*c].nullable = false;
+            let same_name: Vec<usize> = scope
+                .star
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| &s.name == name)
+                .map(|(i, _)| i)
+                .collect();
+            if let [i] = same_name.as_slice() {
+                scope.star[*i].nullable = false;
             }
         }
     }
