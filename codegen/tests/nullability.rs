@@ -237,7 +237,7 @@ fn delete_returning_shows_rows_that_passed_where() {
     let json = describe(
         "--! purge :many\nDELETE FROM people WHERE nickname IS NOT NULL AND team_id = :team RETURNING id, nickname, team_id, joined;\n",
     );
-    let columns: Vec<(String, bool)> = json["queries"][0]["columns"]
+    let got: Vec<(String, bool)> = json["queries"][0]["columns"]
         .as_array()
         .unwrap()
         .iter()
@@ -249,7 +249,7 @@ fn delete_returning_shows_rows_that_passed_where() {
         })
         .collect();
     assert_eq!(
-        columns,
+        got,
         columns(&[
             ("id", false),
             ("nickname", false),
