@@ -275,54 +275,38 @@ fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
         .iter()
         .map(|p| ident(&field_name(&p.name)))
         .collect();
-    let param_types: Vec<TokenStream> = q
+    // Each parameter's Rust type, as text (`&str`, `Option<i64>`, `&[uuid::Uuid]`).
+    let param_type_texts: Vec<String> = q
         .params
         .iter()
         .map(|p| {
             let t = rust_type(&p.pg_type)
                 .map(|r| r.param)
                 .unwrap_or_else(|_| "&str".into());
-            let t = if p.nullable {
+            if p.nullable {
                 format!("Option<{t}>")
             } else {
                 t
-            };
-            path_type(&t)
+            }
         })
         .collect();
+    let param_types: Vec<TokenStream> = param_type_texts.iter().map(|t| path_type(t)).collect();
     // `:copy` takes an iterator of parameter structs, one per row.
     let use_struct = q.params.len() > PARAMS_STRUCT_THRESHOLD || q.cardinality == Cardinality::Copy;
-    let struct_borrows = q.params.iter().any(|p| {
-        rust_type(&p.pg_type)
-            .map(|r| r.param)
-            .unwrap_or_else(|_| "&str".into())
-            .contains('&')
-    });
+    // A params struct needs a lifetime only when some field borrows (`&'a str`, `&'a [T]`).
+    let struct_borrows = param_type_texts.iter().any(|t| t.contains('&'));
     let params_struct_ident = format_ident!("{}Params", camel);
     let (signature_params, bindings, params_struct) = if use_struct {
-        let lifetime_types: Vec<TokenStream> = q
-            .params
+        let lifetime_types: Vec<TokenStream> = param_type_texts
             .iter()
-            .map(|p| {
-                let t = rust_type(&p.pg_type)
-                    .map(|r| r.param)
-                    .unwrap_or_else(|_| "&str".into());
-                let t = if p.nullable {
-                    format!("Option<{t}>")
-                } else {
-                    t
-                };
-                path_type(&t.replace('&', "&'a "))
-            })
+            .map(|t| path_type(&t.replace('&', "&'a ")))
             .collect();
         let doc = format!(" Parameters of [`{}`].", q.name);
         let field_docs = q
             .params
             .iter()
             .map(|p| format!(" `:{}` ({})", p.name, p.pg_type));
-        // A lifetime only when some field borrows (`&'a str`, `&'a [T]`).
-        let borrows = lifetime_types.iter().any(|t| t.to_string().contains('&'));
-        let (generics, argument) = if borrows {
+        let (generics, argument) = if struct_borrows {
             (quote! { <'a> }, quote! { <'_> })
         } else {
             (quote! {}, quote! {})
