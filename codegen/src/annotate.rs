@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::error::Diagnostic;
 use crate::ir::Cardinality;
 use crate::source::SqlFile;
-use crate::split::{skip_token, skip_trivia, split_statements};
+use crate::syntax::split::{skip_token, skip_trivia, split_statements};
 
 /// One query of a query file, before inference.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,6 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 
 use crate::annotate::{AnnotatedQuery, parse_file};
 use crate::error::Diagnostic;
@@ -79,7 +77,7 @@ pub fn to_json(queries: &[Query], diagnostics: &[Diagnostic]) -> Describe {
 /// Replays `migrations` (sorted by version, up scripts only) and types every query of
 /// `queries`. A query with an error is left out and reported; the others are returned.
 pub fn analyze(migrations: &[SqlFile], queries: &[SqlFile]) -> (Vec<Query>, Vec<Diagnostic>) {
-    let (catalog, mut diagnostics) = crate::catalog::replay(migrations);
+    let (catalog, mut diagnostics) = crate::catalog::replay(migrations, &crate::infer::Typer);
     let mut out = Vec::new();
     for file in queries {
         let (annotated, problems) = parse_file(file);
@@ -99,24 +97,20 @@ fn type_query(
     query: &AnnotatedQuery,
 ) -> Result<Query, Box<Diagnostic>> {
     let unparsed = crate::infer::utility_statement(catalog, &query.sql, query.params.len());
-    let rewritten = crate::infer::rewrite_for_parser(&query.sql)
-        .filter(|_| Parser::parse_sql(&PostgreSqlDialect {}, &query.sql).is_err());
+    let rewritten = crate::syntax::rewrite_for_parser(&query.sql)
+        .filter(|_| crate::syntax::parse(&query.sql).is_err());
     let parsed = match (&unparsed, &rewritten) {
         (Some(_), _) => Ok(Vec::new()),
-        (None, Some((rewritten, _))) => Parser::parse_sql(&PostgreSqlDialect {}, rewritten),
-        (None, None) => Parser::parse_sql(&PostgreSqlDialect {}, &query.sql),
+        (None, Some((rewritten, _))) => crate::syntax::parse(rewritten),
+        (None, None) => crate::syntax::parse(&query.sql),
     };
     let statements = parsed.map_err(|e| {
-        let message = e.to_string();
-        let offset = parse_error_offset(&query.sql, &message).unwrap_or(0);
-        let message = message.trim_start_matches("sql parser error: ");
-        let message = message.split(" at Line: ").next().unwrap_or(message);
         Box::new(
             query
                 .diagnostic_at_sql(
-                    offset,
+                    e.offset,
                     1,
-                    format!("cannot parse query `{}`: {message}", query.name),
+                    format!("cannot parse query `{}`: {}", query.name, e.message),
                 )
                 .with_help("check the SQL syntax (PostgreSQL dialect)"),
         )
@@ -135,17 +129,13 @@ fn type_query(
             let checks = rewritten.as_ref().map(|(_, c)| c.as_slice()).unwrap_or(&[]);
             checks
                 .iter()
-                .try_for_each(
-                    |check| match Parser::parse_sql(&PostgreSqlDialect {}, check) {
-                        Ok(s) if s.len() == 1 => {
-                            crate::infer::infer_statement(catalog, &s[0], 0).map(|_| ())
-                        }
-                        _ => Err(crate::infer::InferError::new(
-                            "cannot read the ON CONFLICT index predicate",
-                            sqlparser::tokenizer::Span::empty(),
-                        )),
-                    },
-                )
+                .try_for_each(|check| match crate::syntax::parse_one(check) {
+                    Some(s) => crate::infer::infer_statement(catalog, &s, 0).map(|_| ()),
+                    None => Err(crate::infer::InferError::new(
+                        "cannot read the ON CONFLICT index predicate",
+                        sqlparser::tokenizer::Span::empty(),
+                    )),
+                })
                 .and_then(|()| {
                     crate::infer::infer_statement(catalog, statement, query.params.len())
                 })
@@ -155,7 +145,7 @@ fn type_query(
         let offset = if e.span.start.line == 0 {
             0
         } else {
-            sql_offset(&query.sql, e.span.start.line, e.span.start.column)
+            crate::syntax::sql_offset(&query.sql, e.span.start.line, e.span.start.column)
         };
         let length =
             if e.span.end.line == e.span.start.line && e.span.end.column > e.span.start.column {
@@ -330,31 +320,4 @@ fn copy_target(statement: &sqlparser::ast::Statement) -> Result<CopyTarget, Stri
         ),
         param_for_column,
     })
-}
-
-/// Byte offset of a 1-based line and (character) column in `sql`.
-fn sql_offset(sql: &str, line: u64, column: u64) -> usize {
-    let mut offset = 0;
-    for (i, l) in sql.split_inclusive('\n').enumerate() {
-        if i as u64 + 1 == line {
-            return offset
-                + l.chars()
-                    .take(column.saturating_sub(1) as usize)
-                    .map(char::len_utf8)
-                    .sum::<usize>();
-        }
-        offset += l.len();
-    }
-    sql.len()
-}
-
-fn parse_error_offset(sql: &str, message: &str) -> Option<usize> {
-    let (_, rest) = message.split_once("Line: ")?;
-    let (line, rest) = rest.split_once(", Column: ")?;
-    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some(sql_offset(
-        sql,
-        line.trim().parse().ok()?,
-        column.parse().ok()?,
-    ))
 }

@@ -15,8 +15,9 @@ pub mod infer;
 pub mod ir;
 pub mod lint;
 pub mod migrations;
+pub mod pg;
 pub mod source;
-pub mod split;
+pub mod syntax;
 pub mod types;
 
 mod builder;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use pgbake_codegen::annotate::parse_file;
 use pgbake_codegen::catalog::replay;
 use pgbake_codegen::source::SqlFile;
-use pgbake_codegen::split::split_statements;
+use pgbake_codegen::syntax::split::split_statements;
 use proptest::prelude::*;
 
 /// Fragments that matter to the lexers: quotes, dollar quotes, comments, headers,
@@ -87,7 +87,7 @@ proptest! {
 
     #[test]
     fn catalog_builder_never_panics(a in sqlish(), b in sqlish()) {
-        let (_, diagnostics) = replay(&[file("sql/migrations/V1__a.sql", &a), file("sql/migrations/V2__b.sql", &b)]);
+        let (_, diagnostics) = replay(&[file("sql/migrations/V1__a.sql", &a), file("sql/migrations/V2__b.sql", &b)], &pgbake_codegen::infer::Typer);
         for diagnostic in diagnostics {
             prop_assert!(diagnostic.offset <= a.len().max(b.len()));
         }

@@ -10,47 +10,17 @@ pub(crate) use replay::{ident, object_name, resolve_type};
 pub use typename::{TypeName, parse_type_name};
 
 use crate::ir::{PgType, TypeKind};
+pub use crate::pg::Ty;
 
-/// A type as inference handles it: a typname (element typname for arrays) and an array flag.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Ty {
-    /// `pg_type.typname` (of the element type when `array`).
-    pub name: String,
-    /// Whether this is an array of `name`.
-    pub array: bool,
-}
-
-impl Ty {
-    /// A scalar type.
-    pub fn new(name: &str) -> Ty {
-        Ty {
-            name: name.to_string(),
-            array: false,
-        }
-    }
-
-    /// The array of this type (arrays of arrays are arrays).
-    pub fn to_array(&self) -> Ty {
-        Ty {
-            name: self.name.clone(),
-            array: true,
-        }
-    }
-
-    /// The element type (self when not an array).
-    pub fn element(&self) -> Ty {
-        Ty::new(&self.name)
-    }
-}
-
-impl std::fmt::Display for Ty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.array {
-            write!(f, "{}[]", self.name)
-        } else {
-            f.write_str(&self.name)
-        }
-    }
+/// Types the query of a view or `CREATE TABLE … AS`. The catalog takes it as a parameter so
+/// that it never imports inference (inference implements it: `infer::Typer`).
+pub trait QueryTyper {
+    /// The output columns of `query` over `catalog`, or why it cannot be typed.
+    fn output_columns(
+        &self,
+        catalog: &Catalog,
+        query: &sqlparser::ast::Query,
+    ) -> Result<Vec<ColumnDef>, String>;
 }
 
 /// What a relation is.
@@ -218,13 +188,13 @@ impl Catalog {
                 self.relations
                     .contains_key(&(schema.to_string(), name.to_string()))
                     || has_sequence(schema)
-                    || crate::infer::system_relation(Some(schema), name).is_some()
+                    || crate::pg::system_relation(Some(schema), name).is_some()
             }
             None => {
                 self.relation(None, name).is_some()
                     || has_sequence("public")
                     || has_sequence("pg_temp")
-                    || crate::infer::system_relation(None, name).is_some()
+                    || crate::pg::system_relation(None, name).is_some()
             }
         }
     }
@@ -286,7 +256,7 @@ impl Catalog {
             None if self.relations.keys().any(|(_, n)| *n == ty.name) => TypeKind::Composite {
                 schema: "public".into(),
             },
-            None if crate::infer::builtins::is_pseudo(&ty.name) => TypeKind::Pseudo,
+            None if crate::pg::builtins::is_pseudo(&ty.name) => TypeKind::Pseudo,
             None => TypeKind::Base,
         };
         PgType {

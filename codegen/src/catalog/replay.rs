@@ -9,16 +9,16 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use super::{
-    Catalog, ColumnDef, Relation, RelationKind, Ty, UserFunction, UserType, UserTypeDef,
-    parse_type_name,
+    Catalog, ColumnDef, QueryTyper, Relation, RelationKind, Ty, UserFunction, UserType,
+    UserTypeDef, parse_type_name,
 };
 use crate::error::Diagnostic;
 use crate::source::SqlFile;
-use crate::split::split_statements;
+use crate::syntax::split::split_statements;
 
 /// Replays migrations (already in version order) into a catalog. Every statement that
 /// changes tables, types or views and cannot be understood is a diagnostic.
-pub fn replay(migrations: &[SqlFile]) -> (Catalog, Vec<Diagnostic>) {
+pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<Diagnostic>) {
     let mut catalog = Catalog::default();
     information_schema_domains(&mut catalog);
     let mut diagnostics = Vec::new();
@@ -50,7 +50,7 @@ pub fn replay(migrations: &[SqlFile]) -> (Catalog, Vec<Diagnostic>) {
                 )
                 .with_help(help.to_string())
             };
-            if let Err(message) = apply_text(&mut catalog, statement.text) {
+            if let Err(message) = apply_text(&mut catalog, typer, statement.text) {
                 diagnostics.push(fail(
                     message,
                     "pgbake replays migrations to learn the schema; write this statement in a form it understands (or report it)",
@@ -62,17 +62,17 @@ pub fn replay(migrations: &[SqlFile]) -> (Catalog, Vec<Diagnostic>) {
 }
 
 /// Applies one statement's text to the catalog.
-fn apply_text(catalog: &mut Catalog, text: &str) -> Result<(), String> {
+fn apply_text(catalog: &mut Catalog, typer: &dyn QueryTyper, text: &str) -> Result<(), String> {
     let words = leading_words(text, 6);
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     // Forms sqlparser lacks or mis-parses, handled first.
-    if let Some(result) = apply_by_hand(catalog, text, &w) {
+    if let Some(result) = apply_by_hand(catalog, typer, text, &w) {
         return result;
     }
     match Parser::parse_sql(&PostgreSqlDialect {}, text) {
         Ok(statements) => {
             for statement in statements {
-                apply(catalog, statement)?;
+                apply(catalog, typer, statement)?;
             }
             Ok(())
         }
@@ -88,7 +88,7 @@ fn apply_text(catalog: &mut Catalog, text: &str) -> Result<(), String> {
 
 fn leading_words(text: &str, n: usize) -> Vec<String> {
     let mut out = Vec::new();
-    let mut i = crate::split::skip_trivia(text, 0, text.len());
+    let mut i = crate::syntax::split::skip_trivia(text, 0, text.len());
     while out.len() < n && i < text.len() {
         let rest = &text[i..];
         let len = rest
@@ -98,7 +98,7 @@ fn leading_words(text: &str, n: usize) -> Vec<String> {
             break;
         }
         out.push(rest[..len].to_ascii_uppercase());
-        i = crate::split::skip_trivia(text, i + len, text.len());
+        i = crate::syntax::split::skip_trivia(text, i + len, text.len());
     }
     out
 }
@@ -131,7 +131,12 @@ fn changes_catalog(w: &[&str]) -> bool {
 }
 
 /// Statements handled without sqlparser. `None` means: not one of these.
-fn apply_by_hand(catalog: &mut Catalog, text: &str, w: &[&str]) -> Option<Result<(), String>> {
+fn apply_by_hand(
+    catalog: &mut Catalog,
+    typer: &dyn QueryTyper,
+    text: &str,
+    w: &[&str],
+) -> Option<Result<(), String>> {
     // ALTER <kind> [IF EXISTS] name SET SCHEMA s / RENAME TO n
     if w.first() == Some(&"ALTER") {
         let (kind_len, kind) = match w.get(1) {
@@ -212,7 +217,7 @@ fn apply_by_hand(catalog: &mut Catalog, text: &str, w: &[&str]) -> Option<Result
                 for statement in statements {
                     if let Statement::CreateView(mut view) = statement {
                         view.materialized = true;
-                        apply(catalog, Statement::CreateView(view))?;
+                        apply(catalog, typer, Statement::CreateView(view))?;
                     }
                 }
                 Ok(())
@@ -227,7 +232,7 @@ fn apply_by_hand(catalog: &mut Catalog, text: &str, w: &[&str]) -> Option<Result
         );
         if let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, &rewritten) {
             for statement in statements {
-                if let Err(e) = apply(catalog, statement) {
+                if let Err(e) = apply(catalog, typer, statement) {
                     return Some(Err(e));
                 }
             }
@@ -319,7 +324,7 @@ fn apply_by_hand(catalog: &mut Catalog, text: &str, w: &[&str]) -> Option<Result
     // `(LIKE other)`. Each LIKE element becomes a placeholder column, replaced by the
     // other table's columns once the statement is applied.
     if w.first() == Some(&"CREATE") && changes_catalog(w) && w.contains(&"TABLE") {
-        return create_table_like(catalog, text);
+        return create_table_like(catalog, typer, text);
     }
     None
 }
@@ -332,7 +337,7 @@ fn table_elements(text: &str) -> Option<Vec<(usize, usize)>> {
     let mut elements = Vec::new();
     let mut start = 0;
     while i < bytes.len() {
-        let next = crate::split::skip_token(text, i).ok()?;
+        let next = crate::syntax::split::skip_token(text, i).ok()?;
         match bytes[i] {
             b'(' => {
                 depth += 1;
@@ -358,7 +363,11 @@ fn table_elements(text: &str) -> Option<Vec<(usize, usize)>> {
     None
 }
 
-fn create_table_like(catalog: &mut Catalog, text: &str) -> Option<Result<(), String>> {
+fn create_table_like(
+    catalog: &mut Catalog,
+    typer: &dyn QueryTyper,
+    text: &str,
+) -> Option<Result<(), String>> {
     let elements = table_elements(text)?;
     let mut likes = Vec::new();
     let mut rewritten = String::new();
@@ -391,7 +400,7 @@ fn create_table_like(catalog: &mut Catalog, text: &str) -> Option<Result<(), Str
         return None;
     };
     let key = object_name(&create.name);
-    if let Err(e) = apply(catalog, statements[0].clone()) {
+    if let Err(e) = apply(catalog, typer, statements[0].clone()) {
         return Some(Err(e));
     }
     for (placeholder, (schema, source), defaults) in likes {
@@ -417,7 +426,7 @@ fn create_table_like(catalog: &mut Catalog, text: &str) -> Option<Result<(), Str
 }
 
 fn raw_word(text: &str, index: usize) -> Option<String> {
-    let mut i = crate::split::skip_trivia(text, 0, text.len());
+    let mut i = crate::syntax::split::skip_trivia(text, 0, text.len());
     let mut n = 0;
     while i < text.len() {
         let rest = &text[i..];
@@ -431,7 +440,7 @@ fn raw_word(text: &str, index: usize) -> Option<String> {
             return Some(rest[..len].to_string());
         }
         n += 1;
-        i = crate::split::skip_trivia(text, i + len, text.len());
+        i = crate::syntax::split::skip_trivia(text, i + len, text.len());
     }
     None
 }
@@ -484,7 +493,7 @@ pub(crate) fn resolve_type(catalog: &Catalog, data_type: &DataType) -> Result<(T
     let array = parsed.array;
     let mut name = parsed.name.clone();
     if catalog.user_type(parsed.schema.as_deref(), &name).is_none() {
-        if crate::infer::builtins::type_exists(&name) {
+        if crate::pg::builtins::type_exists(&name) {
             // built-in
         } else if let Some(r) = catalog.relation(parsed.schema.as_deref(), &name) {
             name = r.name.clone();
@@ -527,7 +536,11 @@ fn add_owned_sequence(catalog: &mut Catalog, schema: &str, table: &str, column: 
         .push((key, (schema.to_string(), table.to_string())));
 }
 
-fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
+fn apply(
+    catalog: &mut Catalog,
+    typer: &dyn QueryTyper,
+    statement: Statement,
+) -> Result<(), String> {
     match statement {
         Statement::CreateTable(create) => {
             let (mut schema, name) = object_name(&create.name);
@@ -606,7 +619,7 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
                 }
             }
             if let Some(query) = &create.query {
-                columns = crate::infer::relation_columns(catalog, query).map_err(|e| e.message)?;
+                columns = typer.output_columns(catalog, query)?;
                 for c in &mut columns {
                     c.has_default = false;
                 }
@@ -769,8 +782,7 @@ fn apply(catalog: &mut Catalog, statement: Statement) -> Result<(), String> {
         }
         Statement::CreateView(view) => {
             let (schema, name) = object_name(&view.name);
-            let mut columns =
-                crate::infer::relation_columns(catalog, &view.query).map_err(|e| e.message)?;
+            let mut columns = typer.output_columns(catalog, &view.query)?;
             for (column, alias) in columns.iter_mut().zip(&view.columns) {
                 column.name = ident(&alias.name);
             }
@@ -1075,7 +1087,7 @@ mod tests {
             file_name: "V1__schema.sql".into(),
             text: text.into(),
         };
-        let (catalog, diagnostics) = replay(&[file]);
+        let (catalog, diagnostics) = replay(&[file], &crate::infer::Typer);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         catalog
     }

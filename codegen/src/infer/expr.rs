@@ -6,10 +6,10 @@ use sqlparser::ast::{
 use sqlparser::tokenizer::Span;
 
 use super::InferError;
-use super::builtins::builtins;
 use super::query::Cx;
 use super::resolve::{Candidate, select};
 use crate::catalog::{Ty, ident};
+use crate::pg::builtins::builtins;
 
 /// The type of an expression before its context settles it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -754,7 +754,7 @@ impl Cx<'_> {
                 }
             }
             // System columns of tables, when no column has the name.
-            let system = super::query::SYSTEM_COLUMNS
+            let system = crate::pg::SYSTEM_COLUMNS
                 .iter()
                 .find(|(column, _)| *column == name);
             let mut system_col = None;
@@ -829,7 +829,7 @@ impl Cx<'_> {
         }
         // Keyword-like functions without parentheses.
         if qualifier.is_none() {
-            let ty = super::functions::sql_value_function_type(name);
+            let ty = crate::pg::sql_value_function_type(name);
             if let Some(ty) = ty {
                 return Ok(Val::known(Ty::new(ty), false, Some(name.to_string())));
             }
@@ -972,7 +972,7 @@ impl Cx<'_> {
                 // make_scalar_array_op: the operator is resolved against an unknown
                 // right operand; the array then takes the operator's right type.
                 let (_, right) = self.binary_operator(op, l, &unknown, span)?;
-                if super::builtins::is_pseudo(&right.name) {
+                if crate::pg::builtins::is_pseudo(&right.name) {
                     return Err(
                         InferError::new("could not determine the type of the array", span)
                             .help("add a cast like `:ids::int4[]`"),

@@ -1,15 +1,13 @@
 //! Type and nullability inference for parameters and output columns, following
 //! PostgreSQL's resolution rules over the replayed catalog and the built-in tables.
 
-pub mod builtins;
 mod expr;
 mod functions;
 mod query;
 pub mod resolve;
-mod unparsed;
+mod utility;
 
-pub use functions::system_relation;
-pub use unparsed::{rewrite_for_parser, rewrite_subscript_assignments, utility_statement};
+pub use utility::utility_statement;
 
 use sqlparser::ast::{Query, Statement};
 use sqlparser::tokenizer::Span;
@@ -118,6 +116,16 @@ pub fn infer_statement(
             .collect(),
         returns_rows,
     })
+}
+
+/// Types views and `CREATE TABLE … AS` for the catalog's replay.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Typer;
+
+impl crate::catalog::QueryTyper for Typer {
+    fn output_columns(&self, catalog: &Catalog, query: &Query) -> Result<Vec<ColumnDef>, String> {
+        relation_columns(catalog, query).map_err(|e| e.message)
+    }
 }
 
 /// Output columns of a view's or CREATE TABLE AS's query.

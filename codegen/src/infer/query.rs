@@ -1443,16 +1443,6 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// System columns of every table (PostgreSQL docs, "System Columns").
-pub const SYSTEM_COLUMNS: &[(&str, &str)] = &[
-    ("tableoid", "oid"),
-    ("xmin", "xid"),
-    ("cmin", "cid"),
-    ("xmax", "xid"),
-    ("cmax", "cid"),
-    ("ctid", "tid"),
-];
-
 fn rename(mut cols: Vec<Col>, alias: &TableAlias) -> Vec<Col> {
     for (c, a) in cols.iter_mut().zip(&alias.columns) {
         c.name = ident(&a.name);

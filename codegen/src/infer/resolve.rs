@@ -2,8 +2,8 @@
 //! coercion, polymorphic types, and the common type of UNION/CASE/COALESCE branches
 //! (PostgreSQL docs, "Type Conversion", chapter 10).
 
-use super::builtins::{builtins, is_polymorphic};
 use crate::catalog::{Catalog, Ty, UserTypeDef};
+use crate::pg::builtins::{builtins, is_polymorphic};
 
 /// A candidate signature with its declared argument types expanded to the call's arity.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::split::Statement;
+use crate::syntax::split::Statement;
 
 /// One statement that needs a lock timeout first: byte offset and length in the script,
 /// and a description of the lock.
@@ -228,16 +228,16 @@ fn name_after_options(words: &[&str], options: &[&str]) -> Option<String> {
 
 /// The first `n` tokens as text: words lowercased, quoted identifiers as written.
 fn tokens(text: &str, n: usize) -> Vec<String> {
-    crate::split::leading_tokens(text, n)
+    crate::syntax::split::leading_tokens(text, n)
         .iter()
-        .map(crate::split::Token::text)
+        .map(crate::syntax::split::Token::text)
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::split_statements;
+    use crate::syntax::split::split_statements;
 
     fn check(sql: &str) -> Option<String> {
         missing_lock_timeout(&split_statements(sql).unwrap()).map(|m| m.what)

@@ -126,7 +126,7 @@ pub fn lint_script(script: &Script) -> Vec<Finding> {
         assume_in_transaction: !script.no_transaction,
         ..Default::default()
     };
-    let statements = crate::split::split_statements(text).unwrap_or_default();
+    let statements = crate::syntax::split::split_statements(text).unwrap_or_default();
     let exempt = lock_timeout::on_new_tables(&statements);
     // Locking rules do not apply to tables created earlier in the same migration; the
     // type rules (varchar, timestamp, int keys) are about new tables.

@@ -16,7 +16,7 @@ pub use transaction::{
 
 use crate::error::Diagnostic;
 use crate::source::SqlFile;
-use crate::split::split_statements;
+use crate::syntax::split::split_statements;
 
 /// A checked migration, ready to embed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! Statements PostgreSQL refuses inside a transaction block, and the `-- pgbake:no-transaction` marker.
 
-use crate::split::Statement;
+use crate::syntax::split::Statement;
 
 /// First line that makes a migration run outside a transaction.
 pub const NO_TRANSACTION_MARKER: &str = "-- pgbake:no-transaction";
@@ -63,10 +63,10 @@ pub fn non_transactional(statement: &Statement<'_>) -> Option<&'static str> {
 
 /// The first `n` words of a statement, lowercased, skipping comments, quoted text and punctuation.
 pub fn leading_words(text: &str, n: usize) -> Vec<String> {
-    crate::split::leading_tokens(text, usize::MAX)
+    crate::syntax::split::leading_tokens(text, usize::MAX)
         .into_iter()
         .filter_map(|t| match t {
-            crate::split::Token::Word(w) => Some(w),
+            crate::syntax::split::Token::Word(w) => Some(w),
             _ => None,
         })
         .take(n)

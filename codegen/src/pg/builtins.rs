@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::catalog::Ty;
+use super::Ty;
 
 /// A built-in type.
 #[derive(Debug, Clone)]

@@ -1,92 +1,9 @@
-//! Statements sqlparser cannot read, typed from their text: `DO` blocks, `REFRESH
-//! MATERIALIZED VIEW`, and `UPDATE … SET col[i] = v` (rewritten into a form with the
-//! same parameter types before parsing).
+//! Query text sqlparser cannot read, rewritten into equivalent text it can:
+//! `UPDATE … SET col[i] = v`, `BETWEEN SYMMETRIC`, ON CONFLICT index predicates and
+//! parenthesized `INSERT … (SELECT …)`. Each rewrite keeps every parameter's type.
 
 use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::tokenizer::{Span, Token, Tokenizer};
-
-use super::{InferError, Inferred};
-use crate::catalog::{Catalog, RelationKind};
-
-/// Types `DO …` and `REFRESH MATERIALIZED VIEW …`, which return no rows and take no
-/// parameters. `None` when the statement is neither.
-pub fn utility_statement(
-    catalog: &Catalog,
-    sql: &str,
-    param_count: usize,
-) -> Option<Result<Inferred, InferError>> {
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().ok()?;
-    let tokens: Vec<&Token> = tokens
-        .iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
-        .collect();
-    let keyword = |i: usize, k: &str| matches!(tokens.get(i), Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k));
-    let none = || Inferred {
-        params: Vec::new(),
-        param_nullable: Vec::new(),
-        columns: Vec::new(),
-        returns_rows: false,
-    };
-    if keyword(0, "DO") {
-        if param_count > 0 {
-            return Some(Err(InferError::new(
-                "a DO block cannot take parameters",
-                Span::empty(),
-            )));
-        }
-        return Some(Ok(none()));
-    }
-    if keyword(0, "REFRESH") && keyword(1, "MATERIALIZED") && keyword(2, "VIEW") {
-        if param_count > 0 {
-            return Some(Err(InferError::new(
-                "REFRESH MATERIALIZED VIEW cannot take parameters",
-                Span::empty(),
-            )));
-        }
-        // REFRESH MATERIALIZED VIEW [CONCURRENTLY] [schema.]name [WITH [NO] DATA]
-        let mut at = 3;
-        if keyword(at, "CONCURRENTLY") {
-            at += 1;
-        }
-        let mut parts = Vec::new();
-        let mut i = at;
-        while let Some(Token::Word(w)) = tokens.get(i) {
-            parts.push(if w.quote_style.is_some() {
-                w.value.clone()
-            } else {
-                w.value.to_lowercase()
-            });
-            if tokens.get(i + 1) == Some(&&Token::Period) {
-                i += 2;
-            } else {
-                break;
-            }
-        }
-        let (schema, name) = match parts.as_slice() {
-            [name] => (None, name.clone()),
-            [schema, name] => (Some(schema.as_str()), name.clone()),
-            _ => {
-                return Some(Err(InferError::new(
-                    "expected the materialized view's name",
-                    Span::empty(),
-                )));
-            }
-        };
-        return Some(match catalog.relation(schema, &name) {
-            Some(r) if r.kind == RelationKind::MaterializedView => Ok(none()),
-            Some(_) => Err(InferError::new(
-                format!("`{name}` is not a materialized view"),
-                Span::empty(),
-            )),
-            None => Err(InferError::new(
-                format!("relation `{name}` does not exist"),
-                Span::empty(),
-            )
-            .help("check the name against the migrations")),
-        });
-    }
-    None
-}
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// Rewrites each `SET col[i]… = v` of an UPDATE into
 /// `SET col = CASE WHEN col[i]… IS NOT DISTINCT FROM (v) THEN col ELSE col END`,
