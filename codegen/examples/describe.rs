@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         }
         i += 1;
     }
-    let described = pgbake_codegen::describe::describe(&sql);
+    let described = pgbake_codegen::describe(&sql);
     println!(
         "{}",
         serde_json::to_string_pretty(&described.json).expect("json")

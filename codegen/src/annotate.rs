@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::error::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::ir::Cardinality;
 use crate::source::SqlFile;
 use crate::syntax::split::{skip_token, skip_trivia, split_statements};
@@ -160,7 +160,7 @@ pub fn parse_file(file: &SqlFile) -> (Vec<AnnotatedQuery>, Vec<Diagnostic>) {
         match parse_block(file, &module, start, end) {
             Ok(query) => {
                 if let Some((_, first_offset)) = seen.iter().find(|(n, _)| *n == query.name) {
-                    let (line, _) = crate::error::line_column(text, *first_offset);
+                    let (line, _) = crate::diagnostic::line_column(text, *first_offset);
                     diagnostics.push(
                         query
                             .diagnostic_at_file(query.name_offset, query.name.len(), format!("duplicate query name `{}`", query.name))
@@ -230,7 +230,7 @@ fn parse_block(
     let text: &str = &file.text;
     let header_end = text[start..end].find('\n').map_or(end, |n| start + n);
     let header = &text[start..header_end];
-    let (line, _) = crate::error::line_column(text, start);
+    let (line, _) = crate::diagnostic::line_column(text, start);
     let err = |offset: usize, len: usize, msg: String, help: &str| {
         Box::new(
             Diagnostic::at(&file.path, file.text.clone(), offset, len, msg)

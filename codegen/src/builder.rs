@@ -1,11 +1,12 @@
-//! The build pipeline: scan `sql/`, check migrations, type queries, write Rust into `OUT_DIR`.
+//! `Builder`: the options of a build and the writing of `OUT_DIR`; the work is `pipeline`'s.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::error::{Diagnostic, render_all};
-use crate::migrations::{self, Migration};
-use crate::{describe, emit, ir, source};
+use crate::diagnostic::{Diagnostic, render_all};
+use crate::migrations::Migration;
+use crate::pipeline::Analysis;
+use crate::{emit, ir};
 
 /// Configures and runs the build-time engine; `build.rs` makes one call:
 ///
@@ -47,19 +48,6 @@ pub struct BuildError {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Everything the engine knows about a `sql/` folder, without writing anything.
-#[derive(Debug, Clone)]
-pub struct Analysis {
-    /// Migrations that passed every check, in version order.
-    pub migrations: Vec<Migration>,
-    /// Queries that were typed.
-    pub queries: Vec<ir::Query>,
-    /// Every problem found.
-    pub diagnostics: Vec<Diagnostic>,
-    /// Migration lint findings.
-    pub lints: Vec<crate::lint::Finding>,
-}
-
 impl Builder {
     /// A builder for the folder holding `migrations/` and `queries/` (usually `sql`).
     pub fn new(sql_dir: impl Into<PathBuf>) -> Self {
@@ -93,7 +81,7 @@ impl Builder {
 
     /// Checks the folder and returns what was found, writing nothing.
     pub fn analyze(&self) -> Analysis {
-        analyze(&self.sql_dir)
+        crate::pipeline::analyze(&self.sql_dir)
     }
 
     /// Checks the folder and writes the generated files; any problem fails the whole build.
@@ -103,14 +91,14 @@ impl Builder {
         // types without a Rust mapping) is a build error, not a describe error.
         analysis
             .diagnostics
-            .extend(emit::queries::check_emittable(&analysis.queries));
+            .extend(crate::lower::emit_problems(&analysis.queries));
         if self.deny_lints {
             let lints = std::mem::take(&mut analysis.lints);
             analysis
                 .diagnostics
                 .extend(lints.into_iter().map(|finding| {
                     let mut diagnostic = finding.diagnostic;
-                    diagnostic.severity = crate::error::Severity::Error;
+                    diagnostic.severity = crate::diagnostic::Severity::Error;
                     diagnostic
                 }));
         }
@@ -165,80 +153,6 @@ impl Builder {
             written,
             lints: analysis.lints,
         })
-    }
-}
-
-/// Runs every check on `sql_dir` and collects all problems.
-///
-/// The work runs on a thread with a large stack: SQL nests without bound (a 20 000-term
-/// sum is a 20 000-deep tree), and the parser and inference recurse over it. A panic in
-/// the engine becomes a diagnostic instead of a crashed build.
-pub fn analyze(sql_dir: &Path) -> Analysis {
-    let dir = sql_dir.to_path_buf();
-    let worker = std::thread::Builder::new()
-        .name("pgbake-codegen".into())
-        .stack_size(ANALYSIS_STACK_BYTES)
-        .spawn(move || analyze_here(&dir));
-    let outcome = match worker {
-        Ok(handle) => handle.join(),
-        Err(_) => Ok(analyze_here(sql_dir)),
-    };
-    outcome.unwrap_or_else(|panic| {
-        let message = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("unknown panic");
-        Analysis {
-            migrations: Vec::new(),
-            queries: Vec::new(),
-            diagnostics: vec![
-                Diagnostic::file(
-                    sql_dir.to_string_lossy(),
-                    format!("pgbake-codegen crashed while reading this folder: {message}"),
-                )
-                .with_help(
-                    "this is a bug in pgbake: please report it with the SQL that triggers it",
-                ),
-            ],
-            lints: Vec::new(),
-        }
-    })
-}
-
-/// Stack for the analysis thread (only the pages used are committed).
-const ANALYSIS_STACK_BYTES: usize = 1 << 30;
-
-fn analyze_here(sql_dir: &Path) -> Analysis {
-    let tree = source::scan(sql_dir);
-    let mut diagnostics = tree.diagnostics;
-    let (migrations, migration_diagnostics) = migrations::check(&tree.migrations);
-    diagnostics.extend(migration_diagnostics);
-    // The catalog is built from every readable up script with a valid name, in version
-    // order — also from one that failed a content check (already reported above), so one
-    // mistake does not turn into errors in every query that uses its tables.
-    let mut up_scripts: Vec<(i64, &source::SqlFile)> = tree
-        .migrations
-        .iter()
-        .filter_map(|file| {
-            let name = migrations::parse_migration_file_name(&file.file_name).ok()?;
-            (name.direction == migrations::Direction::Up).then_some((name.version, file))
-        })
-        .collect();
-    up_scripts.sort_by(|a, b| (a.0, &a.1.file_name).cmp(&(b.0, &b.1.file_name)));
-    let up_scripts: Vec<source::SqlFile> = up_scripts.into_iter().map(|(_, f)| f.clone()).collect();
-    let (queries, query_diagnostics) = describe::analyze(&up_scripts, &tree.queries);
-    diagnostics.extend(query_diagnostics);
-    // A migration that failed a check is replayed too, so the catalog may report the same
-    // problem again: keep the first report.
-    let mut seen = std::collections::HashSet::new();
-    diagnostics.retain(|d| seen.insert((d.file.clone(), d.offset, d.message.clone())));
-    let lints = crate::lint::lint_migrations(&migrations);
-    Analysis {
-        migrations,
-        queries,
-        diagnostics,
-        lints,
     }
 }
 

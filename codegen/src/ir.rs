@@ -1,4 +1,4 @@
-//! Plain data handed from inference to emit and to `describe`: one `Query` per annotated query.
+//! Plain data handed from lowering to emit and to `describe`: one `Query` per annotated query.
 
 use std::fmt;
 
@@ -82,11 +82,16 @@ impl Cardinality {
 pub struct Param {
     /// The `:name` written in the SQL (without the colon).
     pub name: String,
+    /// The Rust argument or field name.
+    pub field: String,
     /// The type the server will infer for it.
     pub pg_type: PgType,
     /// Whether the generated function takes an `Option` (from a `?` override, or a
     /// parameter that sets a nullable column in INSERT/UPDATE).
     pub nullable: bool,
+    /// The Rust argument type (`&str`, `Option<i64>`, `&[uuid::Uuid]`); `None` when the
+    /// type has no Rust mapping (then the query cannot be generated).
+    pub rust_type: Option<String>,
 }
 
 /// One output column.
@@ -94,10 +99,15 @@ pub struct Param {
 pub struct Column {
     /// The name PostgreSQL reports (may repeat, may be `?column?`, may need quoting).
     pub name: String,
+    /// The Rust field name (`?column?` -> `column`).
+    pub field: String,
     /// The type PostgreSQL reports.
     pub pg_type: PgType,
     /// Whether the value can be NULL (then the Rust field is an `Option`).
     pub nullable: bool,
+    /// The owned Rust field type (`String`, `Option<chrono::NaiveDate>`); `None` when the
+    /// type has no Rust mapping (then the query cannot be generated).
+    pub rust_type: Option<String>,
 }
 
 /// A PostgreSQL type as the server describes it.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::error::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// A readable UTF-8 file of the `sql/` folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! The one PostgreSQL -> Rust type table used by generated code and `describe`.
+//! The one PostgreSQL -> Rust type table, and Rust names for SQL names; read only by `lower`.
 
 use crate::ir::{PgType, TypeKind};
 
@@ -102,12 +102,35 @@ pub fn camel_case(name: &str) -> String {
     out
 }
 
-/// A string for describe's `rust_type`: the parameter type for parameters, the owned type
-/// for columns, wrapped in `Option<…>` when nullable; `None` when the type has no mapping.
-pub fn describe_rust_type(ty: &PgType, nullable: bool, param: bool) -> Option<String> {
-    let r = rust_type(ty).ok()?;
-    let t = if param { r.param } else { r.owned };
-    Some(if nullable { format!("Option<{t}>") } else { t })
+/// A field name for a column name as PostgreSQL reports it (`?column?` -> `column`).
+pub fn field_name(column: &str) -> String {
+    let mut out = String::new();
+    let mut last_underscore = false;
+    for c in column.chars() {
+        let lowered = c.to_ascii_lowercase();
+        if lowered.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase()
+                && !out.is_empty()
+                && !last_underscore
+                && column.chars().any(|x| x.is_ascii_lowercase())
+            {
+                out.push('_');
+            }
+            out.push(lowered);
+            last_underscore = false;
+        } else if !last_underscore && !out.is_empty() {
+            out.push('_');
+            last_underscore = true;
+        }
+    }
+    let out = out.trim_end_matches('_').to_string();
+    if out.is_empty() {
+        "column".into()
+    } else if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("c{out}")
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use pgbake_codegen::__internals as internals;
 use serde_json::Value;
 
-/// Fixture folders that cover the constructs of issue 3 item 3, one idea each.
+/// Fixture folders that cover the query constructs, one idea each.
 const CONSTRUCT_CASES: &[&str] = &[
     "joins",
     "differential",
@@ -25,7 +26,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// The describe JSON of a fixture with the file paths blanked.
 fn described(name: &str) -> (Value, bool) {
-    let described = pgbake_codegen::describe::describe(&fixture(name));
+    let described = pgbake_codegen::describe(&fixture(name));
     let mut json = described.json.clone();
     for q in json["queries"].as_array_mut().unwrap() {
         q["file"] = "…".into();
@@ -42,17 +43,23 @@ fn basic_describe() {
 
 #[test]
 fn basic_generated_code() {
-    let tree = pgbake_codegen::source::scan(&fixture("basic"));
-    let (queries, diagnostics) = pgbake_codegen::describe::analyze(&tree.migrations, &tree.queries);
-    assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    assert!(pgbake_codegen::emit::queries::check_emittable(&queries).is_empty());
-    let code = pgbake_codegen::emit::queries::emit_queries(&queries, &Default::default());
-    syn::parse_file(&code).expect("generated code parses");
-    assert_eq!(
-        code,
-        pgbake_codegen::emit::queries::emit_queries(&queries, &Default::default()),
-        "deterministic"
-    );
+    // Through the public entry point, as a build script calls it: twice, into two folders.
+    let out = std::env::temp_dir().join(format!("pgbake-engine-basic-{}", std::process::id()));
+    let mut codes = Vec::new();
+    for run in ["first", "second"] {
+        let dir = out.join(run);
+        std::fs::create_dir_all(&dir).unwrap();
+        let report = pgbake_codegen::Builder::new(fixture("basic"))
+            .out_dir(&dir)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.written.len(), 2, "both files written");
+        codes.push(std::fs::read_to_string(dir.join("queries.rs")).unwrap());
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    let code = &codes[0];
+    syn::parse_file(code).expect("generated code parses");
+    assert_eq!(code, &codes[1], "deterministic");
     insta::assert_snapshot!(code);
 }
 
@@ -68,13 +75,12 @@ fn construct_cases_describe() {
 #[test]
 fn construct_cases_generate_code_that_parses() {
     for case in CONSTRUCT_CASES {
-        let tree = pgbake_codegen::source::scan(&fixture(case));
-        let (queries, diagnostics) =
-            pgbake_codegen::describe::analyze(&tree.migrations, &tree.queries);
+        let tree = internals::scan(&fixture(case));
+        let (queries, diagnostics) = internals::type_queries(&tree.migrations, &tree.queries);
         assert!(diagnostics.is_empty(), "{case}: {diagnostics:?}");
-        // System types without a Rust mapping (item 4 does not list them) are refused with
-        // a cast hint; nothing else may be.
-        let unemittable: Vec<String> = pgbake_codegen::emit::queries::check_emittable(&queries)
+        // System types without a Rust mapping are refused with a cast hint; nothing else
+        // may be.
+        let unemittable: Vec<String> = internals::emit_problems(&queries)
             .into_iter()
             .map(|d| d.message)
             .filter(|m| {
@@ -84,7 +90,15 @@ fn construct_cases_generate_code_that_parses() {
             })
             .collect();
         assert!(unemittable.is_empty(), "{case}: {unemittable:?}");
-        let code = pgbake_codegen::emit::queries::emit_queries(&queries, &Default::default());
+        // The builder emits nothing when a query has a problem; emit the others here.
+        let emittable: Vec<_> = queries
+            .into_iter()
+            .filter(|q| {
+                q.params.iter().all(|p| p.rust_type.is_some())
+                    && q.columns.iter().all(|c| c.rust_type.is_some())
+            })
+            .collect();
+        let code = internals::emit_queries(&emittable, &Default::default());
         syn::parse_file(&code).unwrap_or_else(|e| panic!("{case}: generated code: {e}"));
     }
 }
@@ -166,13 +180,12 @@ fn construct_cases_match_what_postgres_reported() {
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
-/// Every diagnostic kind of issue 3 item 6, rendered as the build prints it.
+/// Every kind of query diagnostic, rendered as the build prints it.
 #[test]
 fn errors_render() {
-    let tree = pgbake_codegen::source::scan(&fixture("errors"));
-    let (queries, mut diagnostics) =
-        pgbake_codegen::describe::analyze(&tree.migrations, &tree.queries);
-    diagnostics.extend(pgbake_codegen::emit::queries::check_emittable(&queries));
+    let tree = internals::scan(&fixture("errors"));
+    let (queries, mut diagnostics) = internals::type_queries(&tree.migrations, &tree.queries);
+    diagnostics.extend(internals::emit_problems(&queries));
     let rendered: String = diagnostics
         .iter()
         .map(|d| d.render() + "\n")

@@ -5,10 +5,9 @@
 
 use std::sync::Arc;
 
-use pgbake_codegen::annotate::parse_file;
-use pgbake_codegen::catalog::replay;
-use pgbake_codegen::source::SqlFile;
-use pgbake_codegen::syntax::split::split_statements;
+use pgbake_codegen::__internals::{
+    SqlFile, Typer, parse_file, replay, split_statements, type_queries,
+};
 use proptest::prelude::*;
 
 /// Fragments that matter to the lexers: quotes, dollar quotes, comments, headers,
@@ -87,7 +86,7 @@ proptest! {
 
     #[test]
     fn catalog_builder_never_panics(a in sqlish(), b in sqlish()) {
-        let (_, diagnostics) = replay(&[file("sql/migrations/V1__a.sql", &a), file("sql/migrations/V2__b.sql", &b)], &pgbake_codegen::infer::Typer);
+        let (_, diagnostics) = replay(&[file("sql/migrations/V1__a.sql", &a), file("sql/migrations/V2__b.sql", &b)], &Typer);
         for diagnostic in diagnostics {
             prop_assert!(diagnostic.offset <= a.len().max(b.len()));
         }
@@ -96,7 +95,7 @@ proptest! {
     #[test]
     fn the_engine_never_panics_on_queries(text in sqlish()) {
         let schema = file("sql/migrations/V1__t.sql", "CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL);");
-        let (_, diagnostics) = pgbake_codegen::describe::analyze(&[schema], &[file("sql/queries/fuzz.sql", &text)]);
+        let (_, diagnostics) = type_queries(&[schema], &[file("sql/queries/fuzz.sql", &text)]);
         for diagnostic in diagnostics {
             prop_assert!(!diagnostic.message.is_empty());
         }

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use pgbake_codegen::lint::{Finding, lint_script};
-use pgbake_codegen::migrations::Script;
+use pgbake_codegen::__internals::lint_script;
+use pgbake_codegen::{Finding, Script};
 
 fn lint(sql: &str) -> Vec<Finding> {
     let no_transaction = sql.starts_with("-- pgbake:no-transaction");

@@ -19,7 +19,7 @@ fn describe(queries: &str) -> serde_json::Value {
     )
     .unwrap();
     std::fs::write(root.join("queries/q.sql"), queries).unwrap();
-    let described = pgbake_codegen::describe::describe(&root);
+    let described = pgbake_codegen::describe(&root);
     let _ = std::fs::remove_dir_all(&root);
     assert!(!described.has_errors, "{}", described.json["errors"]);
     described.json

@@ -28,7 +28,7 @@ pub fn run(args: DescribeArgs) -> anyhow::Result<ExitCode> {
             args.sql.display()
         );
     }
-    let described = pgbake_codegen::describe::describe(&args.sql);
+    let described = pgbake_codegen::describe(&args.sql);
     println!("{}", serde_json::to_string_pretty(&described.json)?);
     Ok(if described.has_errors {
         ExitCode::FAILURE

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use pgbake_codegen::migrations::{Direction, migration_file_name, suggest_name, validate_name};
+use pgbake_codegen::{Direction, migration_file_name, suggest_name, validate_name};
 
 use crate::{EmbeddedMigration, Migrator, RevertTarget};
 

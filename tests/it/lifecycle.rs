@@ -89,7 +89,7 @@ fn migrate_new_creates_both_files_and_refuses_bad_names() {
         .collect();
     names.sort();
     assert_eq!(names.len(), 2, "{names:?}");
-    let parsed = pgbake_codegen::migrations::parse_migration_file_name(&names[0]).unwrap();
+    let parsed = pgbake_codegen::parse_migration_file_name(&names[0]).unwrap();
     assert_eq!(parsed.name, "add_invoices");
     assert!(
         parsed.version > 20_260_000_000_000,

@@ -14,7 +14,7 @@ fn spelled(ty: &tokio_postgres::types::Type) -> String {
 
 #[tokio::test]
 async fn inferred_types_equal_what_the_server_reports_for_every_query() {
-    let described = pgbake_codegen::describe::describe(std::path::Path::new("sql"));
+    let described = pgbake_codegen::describe(std::path::Path::new("sql"));
     assert!(!described.has_errors, "{}", described.json["errors"]);
     let db = TestDatabase::new().await.unwrap();
     let client = db.connect().await.unwrap();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 pub use replay::replay;
 pub(crate) use replay::{ident, object_name, resolve_type};
-pub use typename::{TypeName, parse_type_name};
+pub use typename::parse_type_name;
 
 use crate::ir::{PgType, TypeKind};
 pub use crate::pg::Ty;

@@ -12,7 +12,7 @@ use super::{
     Catalog, ColumnDef, QueryTyper, Relation, RelationKind, Ty, UserFunction, UserType,
     UserTypeDef, parse_type_name,
 };
-use crate::error::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::source::SqlFile;
 use crate::syntax::split::split_statements;
 

@@ -15,59 +15,12 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::error::Diagnostic;
 use crate::ir::{Cardinality, PgType, Query, TypeKind};
-use crate::types::{camel_case, rust_type};
-
-/// Queries with more parameters than this take a params struct.
-pub const PARAMS_STRUCT_THRESHOLD: usize = 4;
-
-/// Problems that make a typed query impossible to generate (describe still shows it):
-/// duplicate output column names, types without a Rust mapping, `:copy`.
-pub fn check_emittable(queries: &[Query]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for q in queries {
-        let at = |msg: String, help: &str| {
-            Diagnostic::file(&q.file, msg)
-                .with_help(help.to_string())
-                .with_query(&q.name)
-        };
-        let mut seen = Vec::new();
-        for c in &q.columns {
-            let field = field_name(&c.name);
-            if seen.contains(&field) {
-                out.push(at(
-                    format!(
-                        "query `{}` has two output columns named `{}` (line {})",
-                        q.name, c.name, q.line
-                    ),
-                    "give one of them an alias: `… AS other_name`",
-                ));
-            }
-            seen.push(field);
-        }
-        for (what, name, ty) in q
-            .params
-            .iter()
-            .map(|p| ("parameter", &p.name, &p.pg_type))
-            .chain(q.columns.iter().map(|c| ("column", &c.name, &c.pg_type)))
-        {
-            if let Err(e) = rust_type(ty) {
-                out.push(at(
-                    format!(
-                        "{what} `{name}` of query `{}` (line {}): {e}",
-                        q.name, q.line
-                    ),
-                    "cast it, e.g. `::text`",
-                ));
-            }
-        }
-    }
-    out
-}
+use crate::lower::PARAMS_STRUCT_THRESHOLD;
+use crate::types::camel_case;
 
 /// The generated Rust source for all queries (deterministic for identical input).
-/// Queries that `check_emittable` rejects must be filtered out by the caller.
+/// Queries with `lower::emit_problems` must be filtered out by the caller.
 pub fn emit_queries(queries: &[Query], options: &EmitOptions) -> String {
     let mut modules: BTreeMap<&str, Vec<&Query>> = BTreeMap::new();
     let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -202,35 +155,11 @@ fn ident(name: &str) -> syn::Ident {
     }
 }
 
-/// A field name for a column name as PostgreSQL reports it (`?column?` -> `column`).
-pub fn field_name(column: &str) -> String {
-    let mut out = String::new();
-    let mut last_underscore = false;
-    for c in column.chars() {
-        let lowered = c.to_ascii_lowercase();
-        if lowered.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase()
-                && !out.is_empty()
-                && !last_underscore
-                && column.chars().any(|x| x.is_ascii_lowercase())
-            {
-                out.push('_');
-            }
-            out.push(lowered);
-            last_underscore = false;
-        } else if !last_underscore && !out.is_empty() {
-            out.push('_');
-            last_underscore = true;
-        }
-    }
-    let out = out.trim_end_matches('_').to_string();
-    if out.is_empty() {
-        "column".into()
-    } else if out.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("c{out}")
-    } else {
-        out
-    }
+/// A Rust type lowering resolved: the builder emits only queries without emit problems.
+fn lowered(rust_type: &Option<String>) -> &str {
+    rust_type
+        .as_deref()
+        .expect("lowering resolved every Rust type of an emitted query")
 }
 
 fn path_type(rust: &str) -> TokenStream {
@@ -270,26 +199,9 @@ fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
     let docs: Vec<TokenStream> = docs.collect();
 
     // Parameters.
-    let param_names: Vec<syn::Ident> = q
-        .params
-        .iter()
-        .map(|p| ident(&field_name(&p.name)))
-        .collect();
+    let param_names: Vec<syn::Ident> = q.params.iter().map(|p| ident(&p.field)).collect();
     // Each parameter's Rust type, as text (`&str`, `Option<i64>`, `&[uuid::Uuid]`).
-    let param_type_texts: Vec<String> = q
-        .params
-        .iter()
-        .map(|p| {
-            let t = rust_type(&p.pg_type)
-                .map(|r| r.param)
-                .unwrap_or_else(|_| "&str".into());
-            if p.nullable {
-                format!("Option<{t}>")
-            } else {
-                t
-            }
-        })
-        .collect();
+    let param_type_texts: Vec<&str> = q.params.iter().map(|p| lowered(&p.rust_type)).collect();
     let param_types: Vec<TokenStream> = param_type_texts.iter().map(|t| path_type(t)).collect();
     // `:copy` takes an iterator of parameter structs, one per row.
     let use_struct = q.params.len() > PARAMS_STRUCT_THRESHOLD || q.cardinality == Cardinality::Copy;
@@ -347,24 +259,11 @@ fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
     };
 
     // Row struct.
-    let fields: Vec<syn::Ident> = q
-        .columns
-        .iter()
-        .map(|c| ident(&field_name(&c.name)))
-        .collect();
+    let fields: Vec<syn::Ident> = q.columns.iter().map(|c| ident(&c.field)).collect();
     let field_types: Vec<TokenStream> = q
         .columns
         .iter()
-        .map(|c| {
-            let t = rust_type(&c.pg_type)
-                .map(|r| r.owned)
-                .unwrap_or_else(|_| "String".into());
-            path_type(&if c.nullable {
-                format!("Option<{t}>")
-            } else {
-                t
-            })
-        })
+        .map(|c| path_type(lowered(&c.rust_type)))
         .collect();
     let field_docs: Vec<String> = q
         .columns

@@ -6,7 +6,7 @@ mod lock_timeout;
 
 use squawk_linter::{Linter, LinterSettings, Rule};
 
-use crate::error::{Diagnostic, line_column};
+use crate::diagnostic::{Diagnostic, line_column};
 use crate::migrations::{Migration, Script};
 
 /// The rules pgbake checks, by squawk's name.

@@ -10,11 +10,9 @@ pub use naming::{
     Direction, MigrationName, NameError, migration_file_name, parse_migration_file_name,
     suggest_name, validate_name,
 };
-pub use transaction::{
-    NO_TRANSACTION_MARKER, has_no_transaction_marker, leading_words, non_transactional,
-};
+pub use transaction::{NO_TRANSACTION_MARKER, has_no_transaction_marker, non_transactional};
 
-use crate::error::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::source::SqlFile;
 use crate::syntax::split::split_statements;
 

@@ -6,5 +6,5 @@ pub mod builtins;
 mod system;
 mod ty;
 
-pub use system::{SYSTEM_COLUMNS, SystemColumn, sql_value_function_type, system_relation};
+pub use system::{SYSTEM_COLUMNS, sql_value_function_type, system_relation};
 pub use ty::Ty;

@@ -6,7 +6,7 @@ mod rewrite;
 pub mod split;
 mod utility;
 
-pub use rewrite::{rewrite_for_parser, rewrite_subscript_assignments};
+pub use rewrite::rewrite_for_parser;
 pub use utility::{Utility, utility_statement};
 
 use sqlparser::ast::Statement;

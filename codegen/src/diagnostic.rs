@@ -12,8 +12,9 @@ pub struct Diagnostic {
     pub file: String,
     /// The whole text of the file, kept to render a snippet; empty when unreadable.
     pub source: Arc<str>,
-    /// Byte offset and length of the span the message is about.
+    /// Byte offset of the span the message is about.
     pub offset: usize,
+    /// Byte length of that span.
     pub length: usize,
     /// What is wrong, lowercase, no trailing period.
     pub message: String,

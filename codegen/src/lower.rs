@@ -1,0 +1,247 @@
+//! Lowering: from an inferred statement to the plain `ir::Query` that emit and `describe`
+//! read. Overrides, the cardinality check, the `:copy` target and each value's Rust type
+//! are decided here, once; emit then makes no decisions and has no fallbacks.
+
+use sqlparser::ast::Statement;
+
+use crate::annotate::AnnotatedQuery;
+use crate::catalog::Catalog;
+use crate::diagnostic::Diagnostic;
+use crate::infer::Inferred;
+use crate::ir::{Cardinality, Column, CopyTarget, Param, Query};
+use crate::types::{field_name, rust_type};
+
+/// Queries with more parameters than this take a params struct.
+pub const PARAMS_STRUCT_THRESHOLD: usize = 4;
+
+/// Lowers one inferred statement (`statement` is the parsed form, `None` for a utility
+/// statement read from its text).
+pub fn lower(
+    catalog: &Catalog,
+    query: &AnnotatedQuery,
+    statement: Option<&Statement>,
+    inferred: &Inferred,
+) -> Result<Query, Box<Diagnostic>> {
+    if !inferred.returns_rows
+        && matches!(
+            query.cardinality,
+            Cardinality::One | Cardinality::Opt | Cardinality::Many
+        )
+    {
+        return Err(Box::new(
+            query
+                .diagnostic_at_file(
+                    query.name_offset,
+                    query.name.len(),
+                    format!(
+                        "query `{}` returns no rows but is declared `:{}`",
+                        query.name,
+                        query.cardinality.as_str()
+                    ),
+                )
+                .with_help("declare it `:exec`, or add `RETURNING …`"),
+        ));
+    }
+    let mut params: Vec<Param> = query
+        .params
+        .iter()
+        .zip(&inferred.params)
+        .zip(&inferred.param_nullable)
+        .map(|((p, t), nullable)| Param {
+            name: p.name.clone(),
+            field: field_name(&p.name),
+            pg_type: catalog.to_pg_type(t),
+            nullable: *nullable,
+            rust_type: None,
+        })
+        .collect();
+    let mut columns: Vec<Column> = inferred
+        .columns
+        .iter()
+        .map(|c| Column {
+            name: c.name.clone(),
+            field: field_name(&c.name),
+            // The server describes a column of a domain type by the domain's base type.
+            pg_type: catalog.to_pg_type(&catalog.base_type(&c.ty)),
+            nullable: !c.not_null,
+            rust_type: None,
+        })
+        .collect();
+    for o in &query.param_overrides {
+        let p = params
+            .iter_mut()
+            .find(|p| p.name == o.name)
+            .ok_or_else(|| {
+                Box::new(
+                    query
+                        .diagnostic_at_file(
+                            o.offset,
+                            o.name.len(),
+                            format!("override names unknown parameter `{}`", o.name),
+                        )
+                        .with_help("name a `:param` used in the query"),
+                )
+            })?;
+        p.nullable = o.nullable;
+    }
+    for o in &query.column_overrides {
+        let c = columns
+            .iter_mut()
+            .find(|c| c.name == o.name)
+            .ok_or_else(|| {
+                Box::new(
+                    query
+                        .diagnostic_at_file(
+                            o.offset,
+                            o.name.len(),
+                            format!("override names unknown column `{}`", o.name),
+                        )
+                        .with_help("name an output column of the query"),
+                )
+            })?;
+        c.nullable = o.nullable;
+    }
+    let copy = match (query.cardinality, statement) {
+        (Cardinality::Copy, Some(statement)) => Some(copy_target(statement).map_err(|message| {
+            Box::new(
+                query
+                    .diagnostic_at_file(query.name_offset, query.name.len(), message)
+                    .with_help("write it as `INSERT INTO t (a, b) VALUES (:a, :b)`: one row, each value a plain `:parameter`"),
+            )
+        })?),
+        (Cardinality::Copy, None) => {
+            return Err(Box::new(query.diagnostic_at_file(
+                query.name_offset,
+                query.name.len(),
+                format!("`:copy` query `{}` must be an INSERT", query.name),
+            )));
+        }
+        _ => None,
+    };
+    // Each value's Rust type, decided once (after the overrides) for emit and describe.
+    for p in &mut params {
+        p.rust_type = rust_type_text(&p.pg_type, p.nullable, true);
+    }
+    for c in &mut columns {
+        c.rust_type = rust_type_text(&c.pg_type, c.nullable, false);
+    }
+    Ok(Query {
+        module: query.module.clone(),
+        name: query.name.clone(),
+        file: query.file.clone(),
+        line: query.line,
+        cardinality: query.cardinality,
+        sql: query.sql.clone(),
+        docs: query.docs.clone(),
+        params,
+        columns,
+        copy,
+    })
+}
+
+/// `describe`'s and emit's Rust type of a value: the parameter type for parameters, the
+/// owned type for columns, in `Option<…>` when nullable; `None` when the type has no mapping.
+fn rust_type_text(ty: &crate::ir::PgType, nullable: bool, param: bool) -> Option<String> {
+    let r = rust_type(ty).ok()?;
+    let t = if param { r.param } else { r.owned };
+    Some(if nullable { format!("Option<{t}>") } else { t })
+}
+
+/// Problems that make a typed query impossible to generate (describe still shows it):
+/// duplicate output field names and types without a Rust mapping.
+pub fn emit_problems(queries: &[Query]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for q in queries {
+        let at = |msg: String, help: &str| {
+            Diagnostic::file(&q.file, msg)
+                .with_help(help.to_string())
+                .with_query(&q.name)
+        };
+        let mut seen = Vec::new();
+        for c in &q.columns {
+            if seen.contains(&&c.field) {
+                out.push(at(
+                    format!(
+                        "query `{}` has two output columns named `{}` (line {})",
+                        q.name, c.name, q.line
+                    ),
+                    "give one of them an alias: `… AS other_name`",
+                ));
+            }
+            seen.push(&c.field);
+        }
+        for (what, name, ty) in q
+            .params
+            .iter()
+            .map(|p| ("parameter", &p.name, &p.pg_type))
+            .chain(q.columns.iter().map(|c| ("column", &c.name, &c.pg_type)))
+        {
+            if let Err(e) = rust_type(ty) {
+                out.push(at(
+                    format!(
+                        "{what} `{name}` of query `{}` (line {}): {e}",
+                        q.name, q.line
+                    ),
+                    "cast it, e.g. `::text`",
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The binary COPY for a `:copy` query: a single-row `INSERT INTO t (cols) VALUES (…)`
+/// whose values are all plain parameters, without RETURNING or ON CONFLICT.
+fn copy_target(statement: &sqlparser::ast::Statement) -> Result<CopyTarget, String> {
+    use sqlparser::ast::{Expr, SetExpr, Statement, Value};
+    let Statement::Insert(insert) = statement else {
+        return Err("a `:copy` query must be an INSERT".into());
+    };
+    if insert.returning.is_some() || insert.on.is_some() {
+        return Err(
+            "a `:copy` INSERT cannot have RETURNING or ON CONFLICT (COPY has neither)".into(),
+        );
+    }
+    if insert.columns.is_empty() {
+        return Err(
+            "a `:copy` INSERT must list its columns: `INSERT INTO t (a, b) VALUES (:a, :b)`".into(),
+        );
+    }
+    let Some(SetExpr::Values(values)) = insert.source.as_ref().map(|s| s.body.as_ref()) else {
+        return Err("a `:copy` INSERT must use VALUES".into());
+    };
+    let [row] = values.rows.as_slice() else {
+        return Err("a `:copy` INSERT must have exactly one VALUES row".into());
+    };
+    let row = &row.content;
+    if row.len() != insert.columns.len() {
+        return Err("the VALUES row must have one value per listed column".into());
+    }
+    let mut param_for_column = Vec::new();
+    for value in row {
+        let Expr::Value(v) = value else {
+            return Err(format!(
+                "`{value}` is not a plain parameter; COPY cannot evaluate expressions"
+            ));
+        };
+        let Value::Placeholder(p) = &v.value else {
+            return Err(format!(
+                "`{value}` is not a plain parameter; COPY cannot evaluate expressions"
+            ));
+        };
+        let index: usize = p
+            .trim_start_matches('$')
+            .parse()
+            .map_err(|_| format!("`{p}` is not a parameter"))?;
+        param_for_column.push(index - 1);
+    }
+    let columns: Vec<String> = insert.columns.iter().map(ToString::to_string).collect();
+    Ok(CopyTarget {
+        statement: format!(
+            "COPY {} ({}) FROM STDIN (FORMAT binary)",
+            insert.table,
+            columns.join(", ")
+        ),
+        param_for_column,
+    })
+}
