@@ -1,5 +1,6 @@
 //! Rust source generation: the embedded migration set and the typed query modules.
 
+mod function;
 pub mod migrations;
 pub mod queries;
 

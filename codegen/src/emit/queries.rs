@@ -15,8 +15,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Cardinality, PgType, Query, TypeKind};
-use crate::lower::PARAMS_STRUCT_THRESHOLD;
+use crate::ir::{PgType, Query, TypeKind};
 use crate::types::camel_case;
 
 /// The generated Rust source for all queries (deterministic for identical input).
@@ -40,7 +39,9 @@ pub fn emit_queries(queries: &[Query], options: &EmitOptions) -> String {
         .map(|(name, variants)| emit_enum(name, variants, options));
     let module_items = modules.iter().map(|(module, queries)| {
         let ident = ident(module);
-        let items = queries.iter().map(|q| emit_query(q, options));
+        let items = queries
+            .iter()
+            .map(|q| super::function::emit_query(q, options));
         let doc = format!(
             " Queries of `{}`.",
             queries.first().map_or(&**module, |q| q.file.as_str())
@@ -69,7 +70,7 @@ pub fn emit_queries(queries: &[Query], options: &EmitOptions) -> String {
 }
 
 /// The `::pgbake::ParamType` of a parameter: what unnamed statements send to the server.
-fn param_type(ty: &PgType) -> TokenStream {
+pub(super) fn param_type(ty: &PgType) -> TokenStream {
     let name = &ty.name;
     let array = ty.array;
     let (schema, kind) = match &ty.kind {
@@ -111,7 +112,7 @@ pub struct EmitOptions {
     pub serde: bool,
 }
 
-fn serde_derive(options: &EmitOptions) -> TokenStream {
+pub(super) fn serde_derive(options: &EmitOptions) -> TokenStream {
     if options.serde {
         quote! { #[derive(::pgbake::__private::serde::Serialize)] }
     } else {
@@ -147,7 +148,7 @@ fn emit_enum(name: &str, variants: &[String], options: &EmitOptions) -> TokenStr
     }
 }
 
-fn ident(name: &str) -> syn::Ident {
+pub(super) fn ident(name: &str) -> syn::Ident {
     if syn::parse_str::<syn::Ident>(name).is_ok() {
         format_ident!("{}", name)
     } else {
@@ -156,13 +157,13 @@ fn ident(name: &str) -> syn::Ident {
 }
 
 /// A Rust type lowering resolved: the builder emits only queries without emit problems.
-fn lowered(rust_type: &Option<String>) -> &str {
+pub(super) fn lowered(rust_type: &Option<String>) -> &str {
     rust_type
         .as_deref()
         .expect("lowering resolved every Rust type of an emitted query")
 }
 
-fn path_type(rust: &str) -> TokenStream {
+pub(super) fn path_type(rust: &str) -> TokenStream {
     let full = rust
         .replace("uuid::", "::pgbake::__private::uuid::")
         .replace("chrono::", "::pgbake::__private::chrono::")
@@ -172,257 +173,4 @@ fn path_type(rust: &str) -> TokenStream {
         .replace("::::", "::");
     let ty: syn::Type = syn::parse_str(&full).expect("type path parses");
     quote! { #ty }
-}
-
-fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
-    let serde = serde_derive(options);
-    let fn_name = ident(&q.name);
-    let camel = camel_case(&q.name);
-    let row = format_ident!("{}Row", camel);
-    let full_name = format!("{}::{}", q.module, q.name);
-    let sql = &q.sql;
-    let mut doc_lines: Vec<String> = q.docs.iter().map(|d| format!(" {d}")).collect();
-    if !doc_lines.is_empty() {
-        doc_lines.push(String::new());
-    }
-    doc_lines.push(format!(
-        " `{}` from `{}` line {}:",
-        q.cardinality.as_str(),
-        q.file,
-        q.line
-    ));
-    doc_lines.push(String::new());
-    doc_lines.push(" ```sql".into());
-    doc_lines.extend(q.sql.lines().map(|l| format!(" {l}")));
-    doc_lines.push(" ```".into());
-    let docs = doc_lines.iter().map(|d| quote! { #[doc = #d] });
-    let docs: Vec<TokenStream> = docs.collect();
-
-    // Parameters.
-    let param_names: Vec<syn::Ident> = q.params.iter().map(|p| ident(&p.field)).collect();
-    // Each parameter's Rust type, as text (`&str`, `Option<i64>`, `&[uuid::Uuid]`).
-    let param_type_texts: Vec<&str> = q.params.iter().map(|p| lowered(&p.rust_type)).collect();
-    let param_types: Vec<TokenStream> = param_type_texts.iter().map(|t| path_type(t)).collect();
-    // `:copy` takes an iterator of parameter structs, one per row.
-    let use_struct = q.params.len() > PARAMS_STRUCT_THRESHOLD || q.cardinality == Cardinality::Copy;
-    // A params struct needs a lifetime only when some field borrows (`&'a str`, `&'a [T]`).
-    let struct_borrows = param_type_texts.iter().any(|t| t.contains('&'));
-    let params_struct_ident = format_ident!("{}Params", camel);
-    let (signature_params, bindings, params_struct) = if use_struct {
-        let lifetime_types: Vec<TokenStream> = param_type_texts
-            .iter()
-            .map(|t| path_type(&t.replace('&', "&'a ")))
-            .collect();
-        let doc = format!(" Parameters of [`{}`].", q.name);
-        let field_docs = q
-            .params
-            .iter()
-            .map(|p| format!(" `:{}` ({})", p.name, p.pg_type));
-        let (generics, argument) = if struct_borrows {
-            (quote! { <'a> }, quote! { <'_> })
-        } else {
-            (quote! {}, quote! {})
-        };
-        (
-            quote! { params: &#params_struct_ident #argument },
-            quote! { #(let #param_names = &params.#param_names;)* },
-            quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone, Copy)]
-                pub struct #params_struct_ident #generics { #(#[doc = #field_docs] pub #param_names: #lifetime_types,)* }
-            },
-        )
-    } else {
-        (
-            quote! { #(#param_names: #param_types),* },
-            quote! {},
-            quote! {},
-        )
-    };
-    let domain_bindings: Vec<TokenStream> = q
-        .params
-        .iter()
-        .zip(&param_names)
-        .filter(|(p, _)| matches!(p.pg_type.kind, TypeKind::Domain { .. }))
-        .map(|(_, n)| {
-            if use_struct {
-                quote! { let #n = &::pgbake::Domain(*#n); }
-            } else {
-                quote! { let #n = ::pgbake::Domain(#n); }
-            }
-        })
-        .collect();
-    let param_refs = if use_struct {
-        quote! { #(#param_names as &(dyn ::pgbake::__private::postgres_types::ToSql + Sync)),* }
-    } else {
-        quote! { #(&#param_names as &(dyn ::pgbake::__private::postgres_types::ToSql + Sync)),* }
-    };
-
-    // Row struct.
-    let fields: Vec<syn::Ident> = q.columns.iter().map(|c| ident(&c.field)).collect();
-    let field_types: Vec<TokenStream> = q
-        .columns
-        .iter()
-        .map(|c| path_type(lowered(&c.rust_type)))
-        .collect();
-    let field_docs: Vec<String> = q
-        .columns
-        .iter()
-        .map(|c| {
-            format!(
-                " `{}` ({}{})",
-                c.name,
-                c.pg_type,
-                if c.nullable { ", nullable" } else { "" }
-            )
-        })
-        .collect();
-    let getters: Vec<TokenStream> = q
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| match (&c.pg_type.kind, c.nullable) {
-            (TypeKind::Domain { .. }, false) => {
-                quote! { row.try_get::<_, ::pgbake::Domain<_>>(#i)?.0 }
-            }
-            (TypeKind::Domain { .. }, true) => {
-                quote! { row.try_get::<_, Option<::pgbake::Domain<_>>>(#i)?.map(|d| d.0) }
-            }
-            _ => quote! { row.try_get(#i)? },
-        })
-        .collect();
-    let row_doc = format!(" A row of [`{}`].", q.name);
-    let row_struct = quote! {
-        #[doc = #row_doc]
-        #[derive(Debug, Clone, PartialEq)]
-        #serde
-        pub struct #row { #(#[doc = #field_docs] pub #fields: #field_types,)* }
-        impl #row {
-            #[doc(hidden)]
-            pub fn from_row(row: &::pgbake::__private::tokio_postgres::Row) -> Result<Self, ::pgbake::Error> {
-                Ok(Self { #(#fields: #getters,)* })
-            }
-        }
-    };
-    let param_type_items = q.params.iter().map(|p| param_type(&p.pg_type));
-    let prepare = quote! {
-        static SQL: ::pgbake::Sql = ::pgbake::Sql {
-            name: #full_name,
-            text: #sql,
-            param_types: &[#(#param_type_items),*],
-        };
-        #bindings
-        #(#domain_bindings)*
-        let params: &[&(dyn ::pgbake::__private::postgres_types::ToSql + Sync)] = &[#param_refs];
-    };
-    let body = match q.cardinality {
-        Cardinality::Copy => {
-            let copy = q
-                .copy
-                .as_ref()
-                .expect("inference gives every `:copy` query its COPY statement");
-            let statement = &copy.statement;
-            let column_params: Vec<&syn::Ident> = copy
-                .param_for_column
-                .iter()
-                .map(|i| &param_names[*i])
-                .collect();
-            let column_types = copy
-                .param_for_column
-                .iter()
-                .map(|i| param_type(&q.params[*i].pg_type));
-            let column_values = copy.param_for_column.iter().map(|i| {
-                let name = &param_names[*i];
-                if matches!(q.params[*i].pg_type.kind, TypeKind::Domain { .. }) {
-                    quote! { &::pgbake::Domain(row.#name) as &(dyn ::pgbake::__private::postgres_types::ToSql + Sync) }
-                } else {
-                    quote! { &row.#name as &(dyn ::pgbake::__private::postgres_types::ToSql + Sync) }
-                }
-            });
-            let _ = column_params;
-            let (generics, item) = if struct_borrows {
-                (quote! { <'r> }, quote! { #params_struct_ident<'r> })
-            } else {
-                (quote! {}, quote! { #params_struct_ident })
-            };
-            quote! {
-                #(#docs)*
-                ///
-                /// Loads the rows with one binary `COPY … FROM STDIN`; returns how many were loaded.
-                pub async fn #fn_name #generics(
-                    db: &impl ::pgbake::GenericClient,
-                    rows: impl IntoIterator<Item = #item>,
-                ) -> Result<u64, ::pgbake::Error> {
-                    static SQL: ::pgbake::Sql = ::pgbake::Sql {
-                        name: #full_name,
-                        text: #statement,
-                        param_types: &[#(#column_types),*],
-                    };
-                    let types: Vec<::pgbake::__private::postgres_types::Type> =
-                        SQL.param_types.iter().map(::pgbake::ParamType::to_type).collect();
-                    let sink = db.copy_in_sql(&SQL).await?;
-                    let mut writer = ::std::pin::pin!(::pgbake::__private::tokio_postgres::binary_copy::BinaryCopyInWriter::new(sink, &types));
-                    for row in rows {
-                        writer.as_mut().write(&[#(#column_values),*]).await?;
-                    }
-                    Ok(writer.as_mut().finish().await?)
-                }
-            }
-        }
-        Cardinality::Exec => quote! {
-            #(#docs)*
-            pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<u64, ::pgbake::Error> {
-                #prepare
-                Ok(db.execute_sql(&SQL, params).await?)
-            }
-        },
-        Cardinality::One => quote! {
-            #row_struct
-            #(#docs)*
-            pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<#row, ::pgbake::Error> {
-                #prepare
-                match db.fetch_opt(&SQL, params).await? {
-                    Some(row) => #row::from_row(&row),
-                    None => Err(::pgbake::Error::NoRows { query: #full_name }),
-                }
-            }
-        },
-        Cardinality::Opt => quote! {
-            #row_struct
-            #(#docs)*
-            pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Option<#row>, ::pgbake::Error> {
-                #prepare
-                match db.fetch_opt(&SQL, params).await? {
-                    Some(row) => Ok(Some(#row::from_row(&row)?)),
-                    None => Ok(None),
-                }
-            }
-        },
-        Cardinality::Many => {
-            let stream_name = format_ident!("{}_stream", q.name);
-            let stream_doc = format!(
-                " Streams the rows of [`{}`] instead of collecting them.",
-                q.name
-            );
-            quote! {
-                #row_struct
-                #(#docs)*
-                pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Vec<#row>, ::pgbake::Error> {
-                    #prepare
-                    db.fetch_all(&SQL, params).await?.iter().map(#row::from_row).collect()
-                }
-                #[doc = #stream_doc]
-                pub async fn #stream_name<'a>(db: &'a impl ::pgbake::GenericClient, #signature_params)
-                    -> Result<impl ::pgbake::__private::futures_util::Stream<Item = Result<#row, ::pgbake::Error>> + 'a, ::pgbake::Error> {
-                    #prepare
-                    let rows = db.fetch_stream(&SQL, params).await?;
-                    Ok(::pgbake::__private::futures_util::StreamExt::map(rows, |row| match row {
-                        Ok(row) => #row::from_row(&row),
-                        Err(e) => Err(::pgbake::Error::from(e)),
-                    }))
-                }
-            }
-        }
-    };
-    quote! { #params_struct #body }
 }
