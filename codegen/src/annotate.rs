@@ -290,29 +290,8 @@ fn parse_block(
         ));
     };
     // Overrides.
-    let mut param_overrides = Vec::new();
-    let mut column_overrides = Vec::new();
-    pos += count_ws(&text[pos..header_end]);
-    if pos < header_end && text.as_bytes()[pos] == b'(' {
-        pos = parse_override_list(text, pos, header_end, &mut param_overrides)
-            .map_err(|o| err(o, 1, "malformed parameter overrides".into(), HEADER_HELP))?;
-        pos += count_ws(&text[pos..header_end]);
-    }
-    if text[pos..header_end].starts_with("->") {
-        pos += 2;
-        pos += count_ws(&text[pos..header_end]);
-        if pos >= header_end || text.as_bytes()[pos] != b'(' {
-            return Err(err(
-                pos,
-                1,
-                "malformed column overrides: expected `(` after `->`".into(),
-                HEADER_HELP,
-            ));
-        }
-        pos = parse_override_list(text, pos, header_end, &mut column_overrides)
-            .map_err(|o| err(o, 1, "malformed column overrides".into(), HEADER_HELP))?;
-        pos += count_ws(&text[pos..header_end]);
-    }
+    let (param_overrides, column_overrides, pos) =
+        parse_overrides(text, pos, header_end).map_err(|(o, what)| err(o, 1, what, HEADER_HELP))?;
     if pos < header_end {
         let rest = &text[pos..header_end];
         if !rest.starts_with("--") {
@@ -324,24 +303,7 @@ fn parse_block(
             ));
         }
     }
-    // Doc lines.
-    let mut docs = Vec::new();
-    let mut body_start = (header_end + 1).min(end);
-    loop {
-        let line_end = text[body_start..end]
-            .find('\n')
-            .map_or(end, |n| body_start + n);
-        let line = text[body_start..line_end].trim_start();
-        if let Some(doc) = line.strip_prefix("---") {
-            docs.push(doc.strip_prefix(' ').unwrap_or(doc).trim_end().to_string());
-            body_start = (line_end + 1).min(end);
-            if line_end >= end {
-                break;
-            }
-        } else {
-            break;
-        }
-    }
+    let (docs, body_start) = doc_lines(text, (header_end + 1).min(end), end);
     let body = &text[body_start..end];
     let statements = split_statements(body).map_err(|u| {
         err(
@@ -389,6 +351,59 @@ fn parse_block(
         params,
         offset_map,
     })
+}
+
+/// The `(param?, …) -> (column!, …)` overrides of a header from `pos`: (param overrides,
+/// column overrides, where the header continues), or (offset, message) of a malformed list.
+fn parse_overrides(
+    text: &str,
+    mut pos: usize,
+    header_end: usize,
+) -> Result<(Vec<Override>, Vec<Override>, usize), (usize, String)> {
+    let mut param_overrides = Vec::new();
+    let mut column_overrides = Vec::new();
+    pos += count_ws(&text[pos..header_end]);
+    if pos < header_end && text.as_bytes()[pos] == b'(' {
+        pos = parse_override_list(text, pos, header_end, &mut param_overrides)
+            .map_err(|o| (o, "malformed parameter overrides".to_string()))?;
+        pos += count_ws(&text[pos..header_end]);
+    }
+    if text[pos..header_end].starts_with("->") {
+        pos += 2;
+        pos += count_ws(&text[pos..header_end]);
+        if pos >= header_end || text.as_bytes()[pos] != b'(' {
+            return Err((
+                pos,
+                "malformed column overrides: expected `(` after `->`".into(),
+            ));
+        }
+        pos = parse_override_list(text, pos, header_end, &mut column_overrides)
+            .map_err(|o| (o, "malformed column overrides".to_string()))?;
+        pos += count_ws(&text[pos..header_end]);
+    }
+    Ok((param_overrides, column_overrides, pos))
+}
+
+/// The `---` doc lines from `body_start` on (marker and one space removed), and where
+/// the statement starts after them.
+fn doc_lines(text: &str, mut body_start: usize, end: usize) -> (Vec<String>, usize) {
+    let mut docs = Vec::new();
+    loop {
+        let line_end = text[body_start..end]
+            .find('\n')
+            .map_or(end, |n| body_start + n);
+        let line = text[body_start..line_end].trim_start();
+        if let Some(doc) = line.strip_prefix("---") {
+            docs.push(doc.strip_prefix(' ').unwrap_or(doc).trim_end().to_string());
+            body_start = (line_end + 1).min(end);
+            if line_end >= end {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    (docs, body_start)
 }
 
 fn count_ws(s: &str) -> usize {

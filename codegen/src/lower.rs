@@ -4,7 +4,7 @@
 
 use sqlparser::ast::Statement;
 
-use crate::annotate::AnnotatedQuery;
+use crate::annotate::{AnnotatedQuery, Override};
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::infer::Inferred;
@@ -68,38 +68,22 @@ pub fn lower(
         })
         .collect();
     for o in &query.param_overrides {
-        let p = params
-            .iter_mut()
-            .find(|p| p.name == o.name)
-            .ok_or_else(|| {
-                Box::new(
-                    query
-                        .diagnostic_at_file(
-                            o.offset,
-                            o.name.len(),
-                            format!("override names unknown parameter `{}`", o.name),
-                        )
-                        .with_help("name a `:param` used in the query"),
-                )
-            })?;
-        p.nullable = o.nullable;
+        let nullable = find_override_target(
+            query,
+            o,
+            params.iter_mut().map(|p| (&*p.name, &mut p.nullable)),
+            ("parameter", "name a `:param` used in the query"),
+        )?;
+        *nullable = o.nullable;
     }
     for o in &query.column_overrides {
-        let c = columns
-            .iter_mut()
-            .find(|c| c.name == o.name)
-            .ok_or_else(|| {
-                Box::new(
-                    query
-                        .diagnostic_at_file(
-                            o.offset,
-                            o.name.len(),
-                            format!("override names unknown column `{}`", o.name),
-                        )
-                        .with_help("name an output column of the query"),
-                )
-            })?;
-        c.nullable = o.nullable;
+        let nullable = find_override_target(
+            query,
+            o,
+            columns.iter_mut().map(|c| (&*c.name, &mut c.nullable)),
+            ("column", "name an output column of the query"),
+        )?;
+        *nullable = o.nullable;
     }
     let copy = match (query.cardinality, statement) {
         (Cardinality::Copy, Some(statement)) => Some(copy_target(statement).map_err(|message| {
@@ -137,6 +121,28 @@ pub fn lower(
         columns,
         copy,
     })
+}
+
+/// The nullability flag an override names, or a diagnostic at the override naming what
+/// it should name (`what` is the kind of value and the help line).
+fn find_override_target<'a>(
+    query: &AnnotatedQuery,
+    o: &Override,
+    mut values: impl Iterator<Item = (&'a str, &'a mut bool)>,
+    (kind, help): (&str, &str),
+) -> Result<&'a mut bool, Box<Diagnostic>> {
+    match values.find(|(name, _)| *name == o.name) {
+        Some((_, nullable)) => Ok(nullable),
+        None => Err(Box::new(
+            query
+                .diagnostic_at_file(
+                    o.offset,
+                    o.name.len(),
+                    format!("override names unknown {kind} `{}`", o.name),
+                )
+                .with_help(help),
+        )),
+    }
 }
 
 /// `describe`'s and emit's Rust type of a value: the parameter type for parameters, the
