@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::Cardinality;
 use crate::source::SqlFile;
 use crate::syntax::split::{skip_token, skip_trivia, split_statements};
@@ -75,11 +75,13 @@ impl AnnotatedQuery {
     /// A diagnostic at a span of `sql` (offsets in `sql`).
     pub fn diagnostic_at_sql(
         &self,
+        code: Code,
         sql_offset: usize,
         length: usize,
         message: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic::at(
+            code,
             &self.file,
             self.source.clone(),
             self.file_offset(sql_offset),
@@ -92,12 +94,20 @@ impl AnnotatedQuery {
     /// A diagnostic at a file offset belonging to this query.
     pub fn diagnostic_at_file(
         &self,
+        code: Code,
         offset: usize,
         length: usize,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::at(&self.file, self.source.clone(), offset, length, message)
-            .with_query(&self.name)
+        Diagnostic::at(
+            code,
+            &self.file,
+            self.source.clone(),
+            offset,
+            length,
+            message,
+        )
+        .with_query(&self.name)
     }
 }
 
@@ -128,14 +138,14 @@ pub fn parse_file(file: &SqlFile) -> (Vec<AnnotatedQuery>, Vec<Diagnostic>) {
     let mut queries = Vec::new();
     if !is_valid_identifier(&module) {
         diagnostics.push(
-            Diagnostic::file(&file.path, format!("query file name `{module}` is not a valid Rust module name"))
+            Diagnostic::file(Code::QueryName, &file.path, format!("query file name `{module}` is not a valid Rust module name"))
                 .with_help("name query files `<module>.sql` with letters, digits and `_`, starting with a letter"),
         );
     }
     let (headers, misplaced) = header_offsets(text);
     for offset in misplaced {
         diagnostics.push(
-            Diagnostic::at(&file.path, file.text.clone(), offset, line_len(text, offset), "`--!` header after other text on its line")
+            Diagnostic::at(Code::QueryHeader, &file.path, file.text.clone(), offset, line_len(text, offset), "`--!` header after other text on its line")
                 .with_help("a query header must start its own line; move it to the next line (or use `--` for a plain comment)"),
         );
     }
@@ -145,6 +155,7 @@ pub fn parse_file(file: &SqlFile) -> (Vec<AnnotatedQuery>, Vec<Diagnostic>) {
     if lead < first {
         diagnostics.push(
             Diagnostic::at(
+                Code::QueryHeader,
                 &file.path,
                 file.text.clone(),
                 lead,
@@ -163,7 +174,7 @@ pub fn parse_file(file: &SqlFile) -> (Vec<AnnotatedQuery>, Vec<Diagnostic>) {
                     let (line, _) = crate::diagnostic::line_column(text, *first_offset);
                     diagnostics.push(
                         query
-                            .diagnostic_at_file(query.name_offset, query.name.len(), format!("duplicate query name `{}`", query.name))
+                            .diagnostic_at_file(Code::DuplicateQuery, query.name_offset, query.name.len(), format!("duplicate query name `{}`", query.name))
                             .with_help(format!("the first query with this name is on line {line}; rename one of them")),
                     );
                     continue;
@@ -231,9 +242,9 @@ fn parse_block(
     let header_end = text[start..end].find('\n').map_or(end, |n| start + n);
     let header = &text[start..header_end];
     let (line, _) = crate::diagnostic::line_column(text, start);
-    let err = |offset: usize, len: usize, msg: String, help: &str| {
+    let err = |code: Code, offset: usize, len: usize, msg: String, help: &str| {
         Box::new(
-            Diagnostic::at(&file.path, file.text.clone(), offset, len, msg)
+            Diagnostic::at(code, &file.path, file.text.clone(), offset, len, msg)
                 .with_help(help.to_string()),
         )
     };
@@ -251,6 +262,7 @@ fn parse_block(
     let name = &text[name_start..pos];
     if name.is_empty() {
         return Err(err(
+            Code::QueryHeader,
             start,
             header.len(),
             "malformed query header: missing query name".into(),
@@ -259,6 +271,7 @@ fn parse_block(
     }
     if !is_valid_identifier(name) {
         return Err(err(
+            Code::QueryName,
             name_start,
             name.len(),
             format!("query name `{name}` is not a valid Rust identifier"),
@@ -269,6 +282,7 @@ fn parse_block(
     // Cardinality.
     if text.as_bytes().get(pos) != Some(&b':') || pos >= header_end {
         return Err(err(
+            Code::QueryHeader,
             name_start,
             header_end - name_start,
             format!("malformed query header: missing cardinality after `{name}`"),
@@ -283,6 +297,7 @@ fn parse_block(
     let word = &text[card_start..pos];
     let Some(cardinality) = Cardinality::parse(word) else {
         return Err(err(
+            Code::QueryHeader,
             card_start - 1,
             pos - card_start + 1,
             format!("unknown cardinality `:{word}`"),
@@ -290,12 +305,13 @@ fn parse_block(
         ));
     };
     // Overrides.
-    let (param_overrides, column_overrides, pos) =
-        parse_overrides(text, pos, header_end).map_err(|(o, what)| err(o, 1, what, HEADER_HELP))?;
+    let (param_overrides, column_overrides, pos) = parse_overrides(text, pos, header_end)
+        .map_err(|(o, what)| err(Code::QueryHeader, o, 1, what, HEADER_HELP))?;
     if pos < header_end {
         let rest = &text[pos..header_end];
         if !rest.starts_with("--") {
             return Err(err(
+                Code::QueryHeader,
                 pos,
                 rest.len(),
                 format!("malformed query header: unexpected `{}`", rest.trim()),
@@ -307,6 +323,7 @@ fn parse_block(
     let body = &text[body_start..end];
     let statements = split_statements(body).map_err(|u| {
         err(
+            Code::Unterminated,
             body_start + u.offset,
             1,
             format!("unterminated {}", u.what),
@@ -317,6 +334,7 @@ fn parse_block(
     let with_query = |d: Box<Diagnostic>| Box::new(d.with_query(&name));
     let Some(statement) = statements.first() else {
         return Err(with_query(err(
+            Code::EmptyQuery,
             start,
             header.len(),
             format!("query `{name}` is empty"),
@@ -325,6 +343,7 @@ fn parse_block(
     };
     if let Some(second) = statements.get(1) {
         return Err(with_query(err(
+            Code::MultipleStatements,
             body_start + second.offset,
             second
                 .text

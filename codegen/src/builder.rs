@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::diagnostic::{Diagnostic, render_all};
+use crate::diagnostic::{Code, Diagnostic, render_all};
 use crate::migrations::Migration;
 use crate::pipeline::Analysis;
 use crate::{emit, ir};
@@ -114,6 +114,7 @@ impl Builder {
                 None => {
                     return Err(BuildError {
                         diagnostics: vec![Diagnostic::file(
+                            Code::Output,
                             self.sql_dir.to_string_lossy(),
                             "OUT_DIR is not set: call `Builder::build` from a build script or set `Builder::out_dir`",
                         )],
@@ -140,6 +141,7 @@ impl Builder {
                 Err(e) => {
                     return Err(BuildError {
                         diagnostics: vec![Diagnostic::file(
+                            Code::Output,
                             path.to_string_lossy(),
                             format!("cannot write generated file: {e}"),
                         )],

@@ -55,6 +55,7 @@ pub fn to_json(queries: &[Query], diagnostics: &[Diagnostic]) -> Describe {
         .map(|d| {
             let (line, column) = d.line_column();
             json!({
+                "code": d.code.as_str(),
                 "file": d.file,
                 "line": line,
                 "column": column,

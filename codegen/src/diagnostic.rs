@@ -24,6 +24,115 @@ pub struct Diagnostic {
     pub query: Option<String>,
     /// An error stops the build; a warning (a lint finding) does not.
     pub severity: Severity,
+    /// What kind of problem this is, stable across releases (for tests and tools).
+    pub code: Code,
+}
+
+/// The kind of a diagnostic: a stable name shown as `error[<code>]` and in `describe`'s JSON,
+/// so that tests and tools tell a right rejection from a wrong one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    /// A folder cannot be read, or holds a folder or a file that does not belong there.
+    StrayFile,
+    /// A file cannot be read.
+    UnreadableFile,
+    /// A file is not UTF-8.
+    NotUtf8,
+    /// A migration file name breaks the naming rule.
+    MigrationName,
+    /// Two migrations share a version.
+    DuplicateVersion,
+    /// A down script without its up script, or named differently.
+    OrphanDownScript,
+    /// A migration file without a statement.
+    EmptyMigration,
+    /// An unterminated quote, dollar quote, quoted identifier or comment.
+    Unterminated,
+    /// A statement that cannot run in a transaction, without `-- pgbake:no-transaction`.
+    NeedsNoTransaction,
+    /// `BEGIN`, `COMMIT` and the like inside a migration.
+    TransactionControl,
+    /// The no-transaction marker anywhere but the first line.
+    MisplacedMarker,
+    /// A migration statement the catalog replay cannot follow.
+    Replay,
+    /// A migration lint finding (the rule is in the message).
+    Lint,
+    /// A malformed `--!` header, or text before the first one.
+    QueryHeader,
+    /// A query name that cannot name a Rust function.
+    QueryName,
+    /// Two queries of one file share a name.
+    DuplicateQuery,
+    /// A header without a statement.
+    EmptyQuery,
+    /// More than one statement under one header.
+    MultipleStatements,
+    /// A query the SQL parser cannot read.
+    QuerySyntax,
+    /// A query names a table, view or other relation the migrations do not create.
+    UnknownRelation,
+    /// A query names a column its relations do not have.
+    UnknownColumn,
+    /// A query whose types cannot be inferred (operator, function, parameter, …).
+    TypeInference,
+    /// A statement that returns no rows declared `:one`, `:opt` or `:many`.
+    Cardinality,
+    /// An override names no parameter or column of the query.
+    UnknownOverride,
+    /// A `:copy` query that is not a plain single-row `INSERT … VALUES`.
+    CopyShape,
+    /// Two output columns would get the same Rust field.
+    DuplicateColumn,
+    /// A type without a Rust mapping.
+    NoRustType,
+    /// The generated files cannot be written.
+    Output,
+    /// A bug in pgbake-codegen (it crashed).
+    Internal,
+}
+
+impl Code {
+    /// The stable name (`migration-name`, `unknown-column`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::StrayFile => "stray-file",
+            Code::UnreadableFile => "unreadable-file",
+            Code::NotUtf8 => "not-utf8",
+            Code::MigrationName => "migration-name",
+            Code::DuplicateVersion => "duplicate-version",
+            Code::OrphanDownScript => "orphan-down-script",
+            Code::EmptyMigration => "empty-migration",
+            Code::Unterminated => "unterminated",
+            Code::NeedsNoTransaction => "needs-no-transaction",
+            Code::TransactionControl => "transaction-control",
+            Code::MisplacedMarker => "misplaced-marker",
+            Code::Replay => "replay",
+            Code::Lint => "lint",
+            Code::QueryHeader => "query-header",
+            Code::QueryName => "query-name",
+            Code::DuplicateQuery => "duplicate-query",
+            Code::EmptyQuery => "empty-query",
+            Code::MultipleStatements => "multiple-statements",
+            Code::QuerySyntax => "query-syntax",
+            Code::UnknownRelation => "unknown-relation",
+            Code::UnknownColumn => "unknown-column",
+            Code::TypeInference => "type-inference",
+            Code::Cardinality => "cardinality",
+            Code::UnknownOverride => "unknown-override",
+            Code::CopyShape => "copy-shape",
+            Code::DuplicateColumn => "duplicate-column",
+            Code::NoRustType => "no-rust-type",
+            Code::Output => "output",
+            Code::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// How serious a diagnostic is.
@@ -38,8 +147,9 @@ pub enum Severity {
 
 impl Diagnostic {
     /// A diagnostic about a whole file (a name or encoding problem): points at line 1.
-    pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn file(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
+            code,
             file: file.into(),
             source: Arc::from(""),
             offset: 0,
@@ -53,6 +163,7 @@ impl Diagnostic {
 
     /// A diagnostic about a span of a file's text.
     pub fn at(
+        code: Code,
         file: impl Into<String>,
         source: Arc<str>,
         offset: usize,
@@ -62,6 +173,7 @@ impl Diagnostic {
         let offset = offset.min(source.len());
         let length = length.min(source.len() - offset);
         Self {
+            code,
             file: file.into(),
             source,
             offset,
@@ -104,8 +216,8 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let mut out = format!(
-            "{}:{}:{}: {level}: {}\n",
-            self.file, line, column, self.message
+            "{}:{}:{}: {level}[{}]: {}\n",
+            self.file, line, column, self.code, self.message
         );
         if !self.source.is_empty() {
             let report = Snippet { diagnostic: self };

@@ -55,7 +55,7 @@ mod types;
 
 pub use builder::{BuildError, BuildReport, Builder};
 pub use describe::{Describe, describe};
-pub use diagnostic::{Diagnostic, Severity, render_all};
+pub use diagnostic::{Code, Diagnostic, Severity, render_all};
 pub use lint::Finding;
 pub use migrations::{
     Direction, Migration, MigrationName, NameError, Script, migration_file_name,

@@ -6,7 +6,7 @@ use sqlparser::ast::Statement;
 
 use crate::annotate::{AnnotatedQuery, Override};
 use crate::catalog::Catalog;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::infer::Inferred;
 use crate::ir::{Cardinality, Column, CopyTarget, Param, Query};
 use crate::types::{field_name, rust_type};
@@ -31,6 +31,7 @@ pub fn lower(
         return Err(Box::new(
             query
                 .diagnostic_at_file(
+                    Code::Cardinality,
                     query.name_offset,
                     query.name.len(),
                     format!(
@@ -89,12 +90,13 @@ pub fn lower(
         (Cardinality::Copy, Some(statement)) => Some(copy_target(statement).map_err(|message| {
             Box::new(
                 query
-                    .diagnostic_at_file(query.name_offset, query.name.len(), message)
+                    .diagnostic_at_file(Code::CopyShape, query.name_offset, query.name.len(), message)
                     .with_help("write it as `INSERT INTO t (a, b) VALUES (:a, :b)`: one row, each value a plain `:parameter`"),
             )
         })?),
         (Cardinality::Copy, None) => {
             return Err(Box::new(query.diagnostic_at_file(
+                Code::CopyShape,
                 query.name_offset,
                 query.name.len(),
                 format!("`:copy` query `{}` must be an INSERT", query.name),
@@ -136,6 +138,7 @@ fn find_override_target<'a>(
         None => Err(Box::new(
             query
                 .diagnostic_at_file(
+                    Code::UnknownOverride,
                     o.offset,
                     o.name.len(),
                     format!("override names unknown {kind} `{}`", o.name),
@@ -158,8 +161,8 @@ fn rust_type_text(ty: &crate::ir::PgType, nullable: bool, param: bool) -> Option
 pub fn emit_problems(queries: &[Query]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for q in queries {
-        let at = |msg: String, help: &str| {
-            Diagnostic::file(&q.file, msg)
+        let at = |code: Code, msg: String, help: &str| {
+            Diagnostic::file(code, &q.file, msg)
                 .with_help(help.to_string())
                 .with_query(&q.name)
         };
@@ -167,6 +170,7 @@ pub fn emit_problems(queries: &[Query]) -> Vec<Diagnostic> {
         for c in &q.columns {
             if seen.contains(&&c.field) {
                 out.push(at(
+                    Code::DuplicateColumn,
                     format!(
                         "query `{}` has two output columns named `{}` (line {})",
                         q.name, c.name, q.line
@@ -184,6 +188,7 @@ pub fn emit_problems(queries: &[Query]) -> Vec<Diagnostic> {
         {
             if let Err(e) = rust_type(ty) {
                 out.push(at(
+                    Code::NoRustType,
                     format!(
                         "{what} `{name}` of query `{}` (line {}): {e}",
                         q.name, q.line

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::annotate::{AnnotatedQuery, parse_file};
 use crate::catalog::Catalog;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::Query;
 use crate::migrations::{self, Migration};
 use crate::source::{self, SqlFile};
@@ -50,6 +50,7 @@ pub fn analyze(sql_dir: &Path) -> Analysis {
             queries: Vec::new(),
             diagnostics: vec![
                 Diagnostic::file(
+                    Code::Internal,
                     sql_dir.to_string_lossy(),
                     format!("pgbake-codegen crashed while reading this folder: {message}"),
                 )
@@ -130,6 +131,7 @@ fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Di
         Box::new(
             query
                 .diagnostic_at_sql(
+                    Code::QuerySyntax,
                     e.offset,
                     1,
                     format!("cannot parse query `{}`: {}", query.name, e.message),
@@ -142,6 +144,7 @@ fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Di
         None => {
             let statement = statements.first().ok_or_else(|| {
                 Box::new(query.diagnostic_at_file(
+                    Code::EmptyQuery,
                     query.name_offset,
                     query.name.len(),
                     format!("query `{}` is empty", query.name),
@@ -175,7 +178,7 @@ fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Di
             } else {
                 1
             };
-        let mut d = query.diagnostic_at_sql(offset, length, e.message);
+        let mut d = query.diagnostic_at_sql(e.code, offset, length, e.message);
         d = d.with_help(
             e.help
                 .unwrap_or_else(|| "add a cast like `:name::text` or an override".into()),

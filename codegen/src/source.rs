@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// A readable UTF-8 file of the `sql/` folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +38,12 @@ pub fn scan(sql_dir: &Path) -> SqlTree {
             tree.queries.push(file);
         } else {
             tree.diagnostics.push(
-                Diagnostic::file(&file.path, "stray file in the queries folder")
-                    .with_help("query files are named `<module>.sql`; move or delete this file"),
+                Diagnostic::file(
+                    Code::StrayFile,
+                    &file.path,
+                    "stray file in the queries folder",
+                )
+                .with_help("query files are named `<module>.sql`; move or delete this file"),
             );
         }
     }
@@ -65,6 +69,7 @@ fn read_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SqlFile> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
             diagnostics.push(Diagnostic::file(
+                Code::UnreadableFile,
                 display_path(dir, ""),
                 format!("cannot read folder: {e}"),
             ));
@@ -77,6 +82,7 @@ fn read_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SqlFile> {
             Ok(entry) => entry,
             Err(e) => {
                 diagnostics.push(Diagnostic::file(
+                    Code::UnreadableFile,
                     display_path(dir, ""),
                     format!("cannot list folder: {e}"),
                 ));
@@ -95,7 +101,7 @@ fn read_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SqlFile> {
         }
         if path.is_dir() {
             diagnostics.push(
-                Diagnostic::file(&shown, "folders inside this folder are not read")
+                Diagnostic::file(Code::StrayFile, &shown, "folders inside this folder are not read")
                     .with_help("keep every file directly in the folder; move the files up and delete the folder"),
             );
             continue;
@@ -103,7 +109,11 @@ fn read_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SqlFile> {
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) => {
-                diagnostics.push(Diagnostic::file(&shown, format!("cannot read file: {e}")));
+                diagnostics.push(Diagnostic::file(
+                    Code::UnreadableFile,
+                    &shown,
+                    format!("cannot read file: {e}"),
+                ));
                 continue;
             }
         };
@@ -115,6 +125,7 @@ fn read_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SqlFile> {
             }),
             Err(e) => diagnostics.push(
                 Diagnostic::file(
+                    Code::NotUtf8,
                     &shown,
                     format!(
                         "file is not valid UTF-8 (invalid byte at offset {})",

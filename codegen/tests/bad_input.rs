@@ -5,15 +5,15 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use pgbake_codegen::Builder;
+use pgbake_codegen::{Builder, Code};
 
 /// What a case must give.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Expect {
     /// No diagnostic at all.
     Accepted,
-    /// At least one diagnostic, each naming a file of the case.
-    Rejected,
+    /// At least one diagnostic, each naming a file of the case and each of this kind.
+    Rejected(Code),
 }
 
 use Expect::{Accepted, Rejected};
@@ -29,77 +29,77 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "migrations",
             "v2__x.sql".into(),
             ok_schema.clone(),
-            Rejected,
+            Rejected(Code::MigrationName),
         ),
         (
             "name_no_separator",
             "migrations",
             "V2_x.sql".into(),
             ok_schema.clone(),
-            Rejected,
+            Rejected(Code::MigrationName),
         ),
         (
             "name_leading_zero",
             "migrations",
             "V02__x.sql".into(),
             ok_schema.clone(),
-            Rejected,
+            Rejected(Code::MigrationName),
         ),
         (
             "name_uppercase",
             "migrations",
             "V2__AddThing.sql".into(),
             ok_schema.clone(),
-            Rejected,
+            Rejected(Code::MigrationName),
         ),
         (
             "name_unicode",
             "migrations",
             "V2__café.sql".into(),
             ok_schema.clone(),
-            Rejected,
+            Rejected(Code::MigrationName),
         ),
         (
             "name_spaces",
             "migrations",
             "V2__add thing.sql".into(),
             ok_schema.clone(),
-            Rejected,
+            Rejected(Code::MigrationName),
         ),
         (
             "name_no_extension",
             "migrations",
             "V2__x".into(),
             ok_schema.clone(),
-            Rejected,
+            Rejected(Code::MigrationName),
         ),
         (
             "name_huge_version",
             "migrations",
             "V99999999999999999999999__x.sql".into(),
             ok_schema.clone(),
-            Rejected,
+            Rejected(Code::MigrationName),
         ),
         (
             "name_negative_version",
             "migrations",
             "V-2__x.sql".into(),
             ok_schema.clone(),
-            Rejected,
+            Rejected(Code::MigrationName),
         ),
         (
             "name_double_down",
             "migrations",
             "V2__x.down.down.sql".into(),
             ok_schema.clone(),
-            Rejected,
+            Rejected(Code::MigrationName),
         ),
         (
             "query_file_not_sql",
             "queries",
             "users.txt".into(),
             q("--! a :one\nSELECT 1;"),
-            Rejected,
+            Rejected(Code::StrayFile),
         ),
         // Encodings.
         (
@@ -107,14 +107,14 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "migrations",
             "V2__latin1.sql".into(),
             b"COMMENT ON TABLE t IS 'caf\xe9';".to_vec(),
-            Rejected,
+            Rejected(Code::NotUtf8),
         ),
         (
             "utf16_migration",
             "migrations",
             "V2__utf16.sql".into(),
             b"\xff\xfeC\x00R\x00".to_vec(),
-            Rejected,
+            Rejected(Code::NotUtf8),
         ),
         (
             "bom_migration",
@@ -156,14 +156,14 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "queries",
             "nul.sql".into(),
             b"--! a :one\nSELECT 1\x00;".to_vec(),
-            Rejected,
+            Rejected(Code::QuerySyntax),
         ),
         (
             "latin1_query",
             "queries",
             "latin1.sql".into(),
             b"--! a :one\nSELECT 'caf\xe9';".to_vec(),
-            Rejected,
+            Rejected(Code::NotUtf8),
         ),
         // Quotes and comments.
         (
@@ -171,35 +171,35 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "migrations",
             "V2__s.sql".into(),
             b"INSERT INTO t VALUES (1, 'abc);".to_vec(),
-            Rejected,
+            Rejected(Code::Unterminated),
         ),
         (
             "unterminated_dollar",
             "migrations",
             "V2__d.sql".into(),
             b"CREATE FUNCTION f() RETURNS int AS $$ SELECT 1;".to_vec(),
-            Rejected,
+            Rejected(Code::Unterminated),
         ),
         (
             "unterminated_tagged_dollar",
             "migrations",
             "V2__d.sql".into(),
             b"DO $body$ BEGIN NULL; END $other$;".to_vec(),
-            Rejected,
+            Rejected(Code::Unterminated),
         ),
         (
             "unterminated_comment",
             "migrations",
             "V2__c.sql".into(),
             b"/* never closed\nCREATE TABLE u (id bigint);".to_vec(),
-            Rejected,
+            Rejected(Code::Unterminated),
         ),
         (
             "unterminated_nested_comment",
             "migrations",
             "V2__c.sql".into(),
             b"/* a /* b */ CREATE TABLE u (id bigint);".to_vec(),
-            Rejected,
+            Rejected(Code::Unterminated),
         ),
         (
             "nested_comment_closed",
@@ -213,7 +213,7 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "migrations",
             "V2__i.sql".into(),
             b"CREATE TABLE \"u (id bigint);".to_vec(),
-            Rejected,
+            Rejected(Code::Unterminated),
         ),
         (
             "semicolons_in_strings",
@@ -234,7 +234,7 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "queries",
             "s.sql".into(),
             q("--! a :one\nSELECT 'abc FROM t;"),
-            Rejected,
+            Rejected(Code::Unterminated),
         ),
         (
             "dollar_quote_in_query",
@@ -256,35 +256,35 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "queries",
             "h.sql".into(),
             q("SELECT 1;"),
-            Rejected,
+            Rejected(Code::QueryHeader),
         ),
         (
             "header_without_cardinality",
             "queries",
             "h.sql".into(),
             q("--! a\nSELECT 1;"),
-            Rejected,
+            Rejected(Code::QueryHeader),
         ),
         (
             "header_unknown_cardinality",
             "queries",
             "h.sql".into(),
             q("--! a :some\nSELECT 1;"),
-            Rejected,
+            Rejected(Code::QueryHeader),
         ),
         (
             "header_bad_name",
             "queries",
             "h.sql".into(),
             q("--! 1abc :one\nSELECT 1;"),
-            Rejected,
+            Rejected(Code::QueryName),
         ),
         (
             "header_dashed_name",
             "queries",
             "h.sql".into(),
             q("--! a-b :one\nSELECT 1;"),
-            Rejected,
+            Rejected(Code::QueryName),
         ),
         (
             "header_keyword_name",
@@ -305,56 +305,56 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "queries",
             "h.sql".into(),
             q("--! a :one\nSELECT 1 AS x; --! b :one\n"),
-            Rejected,
+            Rejected(Code::QueryHeader),
         ),
         (
             "two_statements",
             "queries",
             "h.sql".into(),
             q("--! a :exec\nDELETE FROM t; DELETE FROM t;"),
-            Rejected,
+            Rejected(Code::MultipleStatements),
         ),
         (
             "empty_query",
             "queries",
             "h.sql".into(),
             q("--! a :exec\n\n--! b :one\nSELECT 1 AS x;"),
-            Rejected,
+            Rejected(Code::EmptyQuery),
         ),
         (
             "duplicate_names",
             "queries",
             "h.sql".into(),
             q("--! a :one\nSELECT 1 AS x;\n--! a :one\nSELECT 2 AS x;"),
-            Rejected,
+            Rejected(Code::DuplicateQuery),
         ),
         (
             "one_on_exec_statement",
             "queries",
             "h.sql".into(),
             q("--! a :one\nDELETE FROM t;"),
-            Rejected,
+            Rejected(Code::Cardinality),
         ),
         (
             "unknown_table",
             "queries",
             "h.sql".into(),
             q("--! a :many\nSELECT * FROM nope;"),
-            Rejected,
+            Rejected(Code::UnknownRelation),
         ),
         (
             "unknown_column",
             "queries",
             "h.sql".into(),
             q("--! a :many\nSELECT nope FROM t;"),
-            Rejected,
+            Rejected(Code::UnknownColumn),
         ),
         (
             "invalid_sql",
             "queries",
             "h.sql".into(),
             q("--! a :many\nSELEC id FROM t;"),
-            Rejected,
+            Rejected(Code::QuerySyntax),
         ),
         (
             "copy_ok",
@@ -368,35 +368,35 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "queries",
             "c.sql".into(),
             q("--! load :copy\nINSERT INTO t (id, name) VALUES (:id, :name) RETURNING id;"),
-            Rejected,
+            Rejected(Code::CopyShape),
         ),
         (
             "copy_expression",
             "queries",
             "c.sql".into(),
             q("--! load :copy\nINSERT INTO t (id, name) VALUES (:id, lower(:name));"),
-            Rejected,
+            Rejected(Code::CopyShape),
         ),
         (
             "copy_two_rows",
             "queries",
             "c.sql".into(),
             q("--! load :copy\nINSERT INTO t (id, name) VALUES (:a, :b), (:c, :d);"),
-            Rejected,
+            Rejected(Code::CopyShape),
         ),
         (
             "copy_no_columns",
             "queries",
             "c.sql".into(),
             q("--! load :copy\nINSERT INTO t VALUES (:id, :name);"),
-            Rejected,
+            Rejected(Code::CopyShape),
         ),
         (
             "copy_select",
             "queries",
             "c.sql".into(),
             q("--! load :copy\nSELECT 1 AS x;"),
-            Rejected,
+            Rejected(Code::CopyShape),
         ),
         (
             "only_comments",
@@ -417,21 +417,21 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "migrations",
             "V2__empty.sql".into(),
             Vec::new(),
-            Rejected,
+            Rejected(Code::EmptyMigration),
         ),
         (
             "whitespace_migration",
             "migrations",
             "V2__ws.sql".into(),
             b"   \n\t\n".to_vec(),
-            Rejected,
+            Rejected(Code::EmptyMigration),
         ),
         (
             "invalid_migration_sql",
             "migrations",
             "V2__bad.sql".into(),
             b"CREATE TABLE (;".to_vec(),
-            Rejected,
+            Rejected(Code::Replay),
         ),
     ];
     // Large inputs: a huge migration, thousands of queries, a very long line.
@@ -479,7 +479,7 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
         "queries",
         "deep.sql".into(),
         deep.into_bytes(),
-        Rejected,
+        Rejected(Code::QuerySyntax),
     ));
     cases
 }
@@ -535,8 +535,16 @@ fn every_broken_file_is_accepted_or_a_clear_error_never_a_panic_or_a_hang() {
                     diagnostics[0].render()
                 ));
             }
-            Rejected if diagnostics.is_empty() => {
+            Rejected(_) if diagnostics.is_empty() => {
                 failures.push(format!("{name}: expected an error, got none"))
+            }
+            Rejected(code) => {
+                for diagnostic in diagnostics.iter().filter(|d| d.code != code) {
+                    failures.push(format!(
+                        "{name}: expected only `{code}`, got {}",
+                        diagnostic.render()
+                    ));
+                }
             }
             _ => {}
         }

@@ -219,7 +219,7 @@ fn deny_lints_turns_findings_into_build_errors() {
         .unwrap_err();
     let rendered = error.to_string();
     assert!(
-        rendered.contains("V2__index.sql:2:1: error: [require-concurrent-index-creation]"),
+        rendered.contains("V2__index.sql:2:1: error[lint]: [require-concurrent-index-creation]"),
         "{rendered}"
     );
     let _ = std::fs::remove_dir_all(root);

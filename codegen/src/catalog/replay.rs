@@ -12,7 +12,7 @@ use super::{
     Catalog, ColumnDef, QueryTyper, Relation, RelationKind, Ty, UserFunction, UserType,
     UserTypeDef, parse_type_name,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SqlFile;
 use crate::syntax::split::split_statements;
 
@@ -28,6 +28,7 @@ pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<D
             Err(u) => {
                 diagnostics.push(
                     Diagnostic::at(
+                        Code::Unterminated,
                         &file.path,
                         file.text.clone(),
                         u.offset,
@@ -42,6 +43,7 @@ pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<D
         for statement in statements {
             let fail = |message: String, help: &str| {
                 Diagnostic::at(
+                    Code::Replay,
                     &file.path,
                     file.text.clone(),
                     statement.offset,

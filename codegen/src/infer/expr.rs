@@ -9,6 +9,7 @@ use super::InferError;
 use super::query::Cx;
 use super::resolve::{Candidate, select};
 use crate::catalog::{Ty, ident};
+use crate::diagnostic::Code;
 use crate::pg::builtins::builtins;
 
 /// The type of an expression before its context settles it.
@@ -823,6 +824,7 @@ impl Cx<'_> {
             {
                 return Err(
                     InferError::new(format!("column `{q}.{name}` does not exist"), span)
+                        .code(Code::UnknownColumn)
                         .help("check the column name against the migrations"),
                 );
             }
@@ -841,6 +843,7 @@ impl Cx<'_> {
             )),
             None => Err(
                 InferError::new(format!("column `{name}` does not exist"), span)
+                    .code(Code::UnknownColumn)
                     .help("check the column name against the migrations"),
             ),
         }

@@ -13,6 +13,7 @@ use sqlparser::ast::{Query, Statement};
 use sqlparser::tokenizer::Span;
 
 use crate::catalog::{Catalog, ColumnDef, Ty};
+use crate::diagnostic::Code;
 
 /// Why a query could not be typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub struct InferError {
     pub span: Span,
     /// What to do about it.
     pub help: Option<String>,
+    /// The kind of problem (`type-inference` unless more is known).
+    pub code: Code,
 }
 
 impl InferError {
@@ -41,7 +44,14 @@ impl InferError {
             message: message.into(),
             span,
             help: None,
+            code: Code::TypeInference,
         }
+    }
+
+    /// Marks the kind of problem.
+    pub(crate) fn code(mut self, code: Code) -> Self {
+        self.code = code;
+        self
     }
 
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {

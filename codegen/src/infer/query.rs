@@ -12,6 +12,7 @@ use super::InferError;
 use super::resolve::common_type;
 use crate::catalog::{Catalog, Ty};
 use crate::catalog::{ident, object_name};
+use crate::diagnostic::Code;
 
 /// An output or scope column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -744,6 +745,7 @@ impl<'a> Cx<'a> {
         } else {
             return Err(
                 InferError::new(format!("relation `{name}` does not exist"), span)
+                    .code(Code::UnknownRelation)
                     .help("check the table name against the migrations"),
             );
         };

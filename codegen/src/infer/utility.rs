@@ -5,6 +5,7 @@ use sqlparser::tokenizer::Span;
 
 use super::{InferError, Inferred};
 use crate::catalog::{Catalog, RelationKind};
+use crate::diagnostic::Code;
 use crate::syntax::Utility;
 
 /// Types `DO …` and `REFRESH MATERIALIZED VIEW …`. `None` when `sql` is neither.
@@ -47,6 +48,7 @@ pub fn utility_statement(
         )),
         None => Err(
             InferError::new(format!("relation `{name}` does not exist"), Span::empty())
+                .code(Code::UnknownRelation)
                 .help("check the name against the migrations"),
         ),
     })

@@ -6,7 +6,7 @@ mod lock_timeout;
 
 use squawk_linter::{Linter, LinterSettings, Rule};
 
-use crate::diagnostic::{Diagnostic, line_column};
+use crate::diagnostic::{Code, Diagnostic, line_column};
 use crate::migrations::{Migration, Script};
 
 /// The rules pgbake checks, by squawk's name.
@@ -161,6 +161,7 @@ pub fn lint_script(script: &Script) -> Vec<Finding> {
             };
             let message = format!("[{rule}] {}", violation.message);
             let diagnostic = Diagnostic::at(
+                Code::Lint,
                 &script.path,
                 script.text.clone(),
                 start,
@@ -178,6 +179,7 @@ pub fn lint_script(script: &Script) -> Vec<Finding> {
         findings.push(Finding {
             rule: LOCK_TIMEOUT_RULE.to_string(),
             diagnostic: Diagnostic::at(
+                Code::Lint,
                 &script.path,
                 script.text.clone(),
                 missing.offset,

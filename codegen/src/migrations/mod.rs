@@ -12,7 +12,7 @@ pub use naming::{
 };
 pub use transaction::{NO_TRANSACTION_MARKER, has_no_transaction_marker, non_transactional};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SqlFile;
 use crate::syntax::split::split_statements;
 
@@ -53,8 +53,10 @@ pub fn check(files: &[SqlFile]) -> (Vec<Migration>, Vec<Diagnostic>) {
         let parsed = match parse_migration_file_name(&file.file_name) {
             Ok(parsed) => parsed,
             Err(error) => {
-                diagnostics
-                    .push(Diagnostic::file(&file.path, error.to_string()).with_help(error.help()));
+                diagnostics.push(
+                    Diagnostic::file(Code::MigrationName, &file.path, error.to_string())
+                        .with_help(error.help()),
+                );
                 continue;
             }
         };
@@ -77,6 +79,7 @@ pub fn check(files: &[SqlFile]) -> (Vec<Migration>, Vec<Diagnostic>) {
             for (_, script) in entries {
                 diagnostics.push(
                     Diagnostic::file(
+                        Code::DuplicateVersion,
                         &script.path,
                         format!("duplicate migration version {version}: {}", paths.join(", ")),
                     )
@@ -91,6 +94,7 @@ pub fn check(files: &[SqlFile]) -> (Vec<Migration>, Vec<Diagnostic>) {
             match ups.get(version) {
                 None => diagnostics.push(
                     Diagnostic::file(
+                        Code::OrphanDownScript,
                         &script.path,
                         format!("down script without an up script for version {version}"),
                     )
@@ -101,6 +105,7 @@ pub fn check(files: &[SqlFile]) -> (Vec<Migration>, Vec<Diagnostic>) {
                 ),
                 Some(up) if up.len() == 1 && up[0].0.name != name.name => diagnostics.push(
                     Diagnostic::file(
+                        Code::OrphanDownScript,
                         &script.path,
                         format!(
                             "down script is named `{}` but its up script is `{}`",
@@ -140,23 +145,32 @@ pub fn check(files: &[SqlFile]) -> (Vec<Migration>, Vec<Diagnostic>) {
 /// Checks the contents of one script: not empty, splittable, transaction-safe unless marked.
 fn check_script(file: &SqlFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Script> {
     let text = file.text.clone();
-    let at = |offset: usize, length: usize, message: String| {
-        Diagnostic::at(&file.path, text.clone(), offset, length, message)
+    let at = |code: Code, offset: usize, length: usize, message: String| {
+        Diagnostic::at(code, &file.path, text.clone(), offset, length, message)
     };
     let statements = match split_statements(&text) {
         Ok(statements) => statements,
         Err(open) => {
             diagnostics.push(
-                at(open.offset, 1, format!("unterminated {}", open.what))
-                    .with_help("close it; everything after this point would be swallowed"),
+                at(
+                    Code::Unterminated,
+                    open.offset,
+                    1,
+                    format!("unterminated {}", open.what),
+                )
+                .with_help("close it; everything after this point would be swallowed"),
             );
             return None;
         }
     };
     if statements.is_empty() {
         diagnostics.push(
-            Diagnostic::file(&file.path, "migration file is empty (no SQL statement)")
-                .with_help("add the migration's SQL, or delete the file"),
+            Diagnostic::file(
+                Code::EmptyMigration,
+                &file.path,
+                "migration file is empty (no SQL statement)",
+            )
+            .with_help("add the migration's SQL, or delete the file"),
         );
         return None;
     }
@@ -165,6 +179,7 @@ fn check_script(file: &SqlFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Scr
     if let Some(offset) = transaction::misplaced_marker(&text) {
         diagnostics.push(
             at(
+                Code::MisplacedMarker,
                 offset,
                 NO_TRANSACTION_MARKER.len(),
                 "`-- pgbake:no-transaction` is only read on the first line".into(),
@@ -178,12 +193,12 @@ fn check_script(file: &SqlFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Scr
             if let Some(what) = non_transactional(statement) {
                 let length = statement.text.len().min(60);
                 let diagnostic = if what.contains("transaction control") {
-                    at(statement.offset, length, format!("{} in a migration", what.replace(" (transaction control)", "")))
+                    at(Code::TransactionControl, statement.offset, length, format!("{} in a migration", what.replace(" (transaction control)", "")))
                         .with_help(
                             "remove it: pgbake already runs each migration in a transaction of its own, with its history row",
                         )
                 } else {
-                    at(statement.offset, length, format!("{what} cannot run inside a transaction")).with_help(format!(
+                    at(Code::NeedsNoTransaction, statement.offset, length, format!("{what} cannot run inside a transaction")).with_help(format!(
                         "put `{NO_TRANSACTION_MARKER}` on the first line and keep this statement in a migration of its own"
                     ))
                 };
