@@ -10,7 +10,9 @@ use crate::ir::Query;
 /// What `pgbake describe --format json` prints.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Describe {
-    /// `{"queries": […], "errors": […]}` in the shape of DESIGN.md.
+    /// `{"queries": […], "errors": […]}`: each query with its parameters and columns
+    /// (`name`, `pg_type`, `rust_type`, `nullable`), each error with its `code`, file,
+    /// line, column, query, message and help.
     pub json: Value,
     /// Whether any error was found (the command then exits with status 1).
     pub has_errors: bool,
