@@ -131,6 +131,39 @@ pub fn changes_catalog(text: &str) -> bool {
     )
 }
 
+/// The `CREATE DOMAIN` text without its NOT NULL constraints, when it has one: `NOT NULL`
+/// (with its `CONSTRAINT name`, if any) outside parentheses, quotes and comments, and not
+/// part of `IS NOT NULL`. A `CHECK (VALUE IS NOT NULL)` is not one: PostgreSQL leaves
+/// such a domain's `typnotnull` false.
+pub fn domain_without_not_null(text: &str) -> Option<String> {
+    let lexemes = lexemes(text)?;
+    let mut cuts = Vec::new();
+    for (k, pair) in lexemes.windows(2).enumerate() {
+        let is_constraint = pair[0].is_top_level_word("not")
+            && pair[1].is_top_level_word("null")
+            && (k == 0 || !lexemes[k - 1].is_top_level_word("is"));
+        if !is_constraint {
+            continue;
+        }
+        let start = match k.checked_sub(2).map(|at| &lexemes[at]) {
+            Some(named) if named.is_top_level_word("constraint") => named.start,
+            _ => pair[0].start,
+        };
+        cuts.push((start, pair[1].end));
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    let mut copied = 0;
+    for (start, end) in cuts {
+        out.push_str(&text[copied..start]);
+        copied = end;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
+}
+
 /// The object kind a `CREATE`, `ALTER` or `DROP` names, after `OR REPLACE` and modifiers
 /// such as `TEMP` or `MATERIALIZED` (`table`, `view`, `index`, …).
 fn changed_object_kind<'a>(w: &[&'a str]) -> Option<&'a str> {
@@ -220,39 +253,6 @@ fn create_materialized_view_text(text: &str) -> Option<SchemaChangeText> {
     Some(SchemaChangeText::CreateMaterializedView {
         view_text: format!("CREATE VIEW{}", &body[view_at + "VIEW".len()..]),
     })
-}
-
-/// The `CREATE DOMAIN` text without its NOT NULL constraints, when it has one: `NOT NULL`
-/// (with its `CONSTRAINT name`, if any) outside parentheses, quotes and comments, and not
-/// part of `IS NOT NULL`. A `CHECK (VALUE IS NOT NULL)` is not one: PostgreSQL leaves
-/// such a domain's `typnotnull` false.
-pub fn domain_without_not_null(text: &str) -> Option<String> {
-    let lexemes = lexemes(text)?;
-    let mut cuts = Vec::new();
-    for (k, pair) in lexemes.windows(2).enumerate() {
-        let is_constraint = pair[0].is_top_level_word("not")
-            && pair[1].is_top_level_word("null")
-            && (k == 0 || !lexemes[k - 1].is_top_level_word("is"));
-        if !is_constraint {
-            continue;
-        }
-        let start = match k.checked_sub(2).map(|at| &lexemes[at]) {
-            Some(named) if named.is_top_level_word("constraint") => named.start,
-            _ => pair[0].start,
-        };
-        cuts.push((start, pair[1].end));
-    }
-    if cuts.is_empty() {
-        return None;
-    }
-    let mut out = String::new();
-    let mut copied = 0;
-    for (start, end) in cuts {
-        out.push_str(&text[copied..start]);
-        copied = end;
-    }
-    out.push_str(&text[copied..]);
-    Some(out)
 }
 
 /// The top-level elements of the first parenthesized list in `text`, as byte ranges.
