@@ -1,12 +1,13 @@
 //! The schema catalog: tables, views, user types and functions, built by replaying migrations.
 
+mod names;
 mod replay;
 mod typename;
 
 use std::collections::BTreeMap;
 
+pub(crate) use names::{ident, object_name, resolve_type};
 pub use replay::replay;
-pub(crate) use replay::{ident, object_name, resolve_type};
 pub use typename::parse_type_name;
 
 use crate::ir::{PgType, TypeKind};

@@ -1,6 +1,7 @@
 //! Statements PostgreSQL refuses inside a transaction block, and the `-- pgbake:no-transaction` marker.
 
 use crate::syntax::split::Statement;
+pub use crate::syntax::words::leading_words;
 
 /// First line that makes a migration run outside a transaction.
 pub const NO_TRANSACTION_MARKER: &str = "-- pgbake:no-transaction";
@@ -59,18 +60,6 @@ pub fn non_transactional(statement: &Statement<'_>) -> Option<&'static str> {
         }
         _ => None,
     }
-}
-
-/// The first `n` words of a statement, lowercased, skipping comments, quoted text and punctuation.
-pub fn leading_words(text: &str, n: usize) -> Vec<String> {
-    crate::syntax::split::leading_tokens(text, usize::MAX)
-        .into_iter()
-        .filter_map(|t| match t {
-            crate::syntax::split::Token::Word(w) => Some(w),
-            _ => None,
-        })
-        .take(n)
-        .collect()
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 //! parsing (sqlparser, PostgreSQL dialect), rewrites of query text the parser cannot read,
 //! and utility statements recognised from their tokens.
 
+pub mod ddl;
 mod rewrite;
 pub mod split;
 mod utility;
+pub mod words;
 
 pub use rewrite::rewrite_for_parser;
 pub use utility::{Utility, utility_statement};
@@ -20,18 +22,25 @@ pub struct ParseError {
     pub message: String,
     /// Byte offset in the parsed text (0 when the parser gave no position).
     pub offset: usize,
+    /// The parser's message as it renders it (`sql parser error: … at Line: 1, Column: 5`).
+    pub rendered: String,
 }
 
 /// Parses `sql` into statements (PostgreSQL dialect).
 pub fn parse(sql: &str) -> Result<Vec<Statement>, ParseError> {
     Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|e| {
-        let message = e.to_string();
-        let offset = parse_error_offset(sql, &message).unwrap_or(0);
-        let message = message.trim_start_matches("sql parser error: ");
-        let message = message.split(" at Line: ").next().unwrap_or(message);
+        let rendered = e.to_string();
+        let offset = parse_error_offset(sql, &rendered).unwrap_or(0);
+        let message = rendered.trim_start_matches("sql parser error: ");
+        let message = message
+            .split(" at Line: ")
+            .next()
+            .unwrap_or(message)
+            .to_string();
         ParseError {
-            message: message.to_string(),
+            message,
             offset,
+            rendered,
         }
     })
 }
