@@ -1,11 +1,19 @@
 //! Type and nullability inference for parameters and output columns, following
 //! PostgreSQL's resolution rules over the replayed catalog and the built-in tables.
 
+mod context;
+mod dml;
 mod expr;
+mod from;
 mod functions;
+mod nullability;
 mod query;
-pub mod resolve;
+pub(crate) mod resolve;
+mod scope;
+mod select;
+mod statement;
 mod utility;
+mod value;
 
 pub use utility::utility_statement;
 
@@ -69,7 +77,7 @@ pub fn infer_statement(
     statement: &Statement,
     param_count: usize,
 ) -> Result<Inferred, InferError> {
-    let mut cx = query::Cx::new(catalog, param_count);
+    let mut cx = context::Inference::new(catalog, param_count);
     let (columns, returns_rows) = cx.statement(statement)?;
     if let Some((i, first, second)) = &cx.param_conflict {
         return Err(InferError::new(
@@ -105,15 +113,7 @@ pub fn infer_statement(
     Ok(Inferred {
         params,
         param_nullable: cx.param_nullable.clone(),
-        columns: columns
-            .into_iter()
-            .map(|c| ColumnDef {
-                name: c.name,
-                ty: c.ty,
-                not_null: !c.nullable,
-                has_default: false,
-            })
-            .collect(),
+        columns: column_defs(columns),
         returns_rows,
     })
 }
@@ -130,9 +130,14 @@ impl crate::catalog::QueryTyper for Typer {
 
 /// Output columns of a view's or CREATE TABLE AS's query.
 pub fn relation_columns(catalog: &Catalog, query: &Query) -> Result<Vec<ColumnDef>, InferError> {
-    let mut cx = query::Cx::new(catalog, 0);
+    let mut cx = context::Inference::new(catalog, 0);
     let columns = cx.query(query)?;
-    Ok(columns
+    Ok(column_defs(columns))
+}
+
+/// Inferred output columns as the catalog's column definitions.
+fn column_defs(columns: Vec<scope::Col>) -> Vec<ColumnDef> {
+    columns
         .into_iter()
         .map(|c| ColumnDef {
             name: c.name,
@@ -140,5 +145,5 @@ pub fn relation_columns(catalog: &Catalog, query: &Query) -> Result<Vec<ColumnDe
             not_null: !c.nullable,
             has_default: false,
         })
-        .collect())
+        .collect()
 }
