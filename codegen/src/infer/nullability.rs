@@ -80,8 +80,16 @@ impl Scope {
                 [.., q, name] => (Some(q.as_str()), name),
                 [] => continue,
             };
-            if let [r] = self.matching_columns(qualifier, name).as_slice() {
-                self.entries[r.entry].cols[r.column].nullable = false;
+            let [r] = self.matching_columns(qualifier, name)[..] else {
+                continue;
+            };
+            self.entries[r.entry].cols[r.column].nullable = false;
+            // A column USING/NATURAL merged away: the merged column is its value, the
+            // other side's (which then matched it), or their COALESCE, so it is non-NULL too.
+            if self.entries[r.entry].hidden[r.column]
+                && let [merged] = self.matching_columns(None, name)[..]
+            {
+                self.entries[merged.entry].cols[merged.column].nullable = false;
             }
         }
     }
