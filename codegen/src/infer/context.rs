@@ -64,6 +64,15 @@ impl<'a> Inference<'a> {
         }
     }
 
+    /// Where parameter `index` is first used (empty when unused).
+    pub fn param_span(&self, index: usize) -> Span {
+        self.param_spans
+            .get(index)
+            .copied()
+            .flatten()
+            .unwrap_or(Span::empty())
+    }
+
     /// Runs `infer` with `scope` as the innermost scope.
     pub fn in_scope<R>(&mut self, scope: Scope, infer: impl FnOnce(&mut Self) -> R) -> R {
         self.scopes.push(scope);

@@ -1,5 +1,12 @@
 //! Type and nullability inference for parameters and output columns, following
 //! PostgreSQL's resolution rules over the replayed catalog and the built-in tables.
+//!
+//! `statement` dispatches a statement; `query` (WITH, set operations, VALUES, ORDER BY),
+//! `select` (WHERE, GROUP BY, select list) and `dml` (INSERT/UPDATE/DELETE, RETURNING)
+//! infer its clauses over the scopes `from` builds (`scope`: entries, columns, `*`);
+//! `expr` and `functions` type expressions; `nullability` holds the rules that look at a
+//! whole clause; `resolve` is PostgreSQL's chapter 10; `context` and `value` hold the
+//! state and the inferred values.
 
 mod context;
 mod dml;
@@ -85,11 +92,7 @@ pub fn infer_statement(
                 "inconsistent types deduced for parameter ${}: {first} versus {second}",
                 i + 1
             ),
-            cx.param_spans
-                .get(*i)
-                .copied()
-                .flatten()
-                .unwrap_or(Span::empty()),
+            cx.param_span(*i),
         )
         .help("use one parameter per type, or cast it where it is used, e.g. `:name::text`"));
     }
@@ -100,11 +103,7 @@ pub fn infer_statement(
             None => {
                 return Err(InferError::new(
                     format!("could not determine the data type of parameter ${}", i + 1),
-                    cx.param_spans
-                        .get(i)
-                        .copied()
-                        .flatten()
-                        .unwrap_or(Span::empty()),
+                    cx.param_span(i),
                 )
                 .help("add a cast like `:name::text` or compare it with a column"));
             }

@@ -36,8 +36,8 @@ impl<'j> JoinKind<'j> {
         }
     }
 
-    /// A column USING/NATURAL merges: the left one's value, the right one's for a RIGHT
-    /// join, and `COALESCE(left, right)` for FULL and inner joins.
+    /// Whether a column USING/NATURAL merges can be NULL: a LEFT join's is the left
+    /// column, a RIGHT join's the right one, an inner or FULL join's `COALESCE(left, right)`.
     fn merged_nullable(&self, left: &Col, right: &Col) -> bool {
         match (self.left_nullable, self.right_nullable) {
             (false, true) => left.nullable,
