@@ -1,11 +1,26 @@
 //! Type and nullability inference for parameters and output columns, following
 //! PostgreSQL's resolution rules over the replayed catalog and the built-in tables.
+//!
+//! `statement` dispatches a statement; `query` (WITH, set operations, VALUES, ORDER BY),
+//! `select` (WHERE, GROUP BY, select list) and `dml` (INSERT/UPDATE/DELETE, RETURNING)
+//! infer its clauses over the scopes `from` builds (`scope`: entries, columns, `*`);
+//! `expr` and `functions` type expressions; `nullability` holds the rules that look at a
+//! whole clause; `resolve` is PostgreSQL's chapter 10; `context` and `value` hold the
+//! state and the inferred values.
 
+mod context;
+mod dml;
 mod expr;
+mod from;
 mod functions;
+mod nullability;
 mod query;
-pub mod resolve;
+pub(crate) mod resolve;
+mod scope;
+mod select;
+mod statement;
 mod utility;
+mod value;
 
 pub use utility::utility_statement;
 
@@ -79,7 +94,7 @@ pub fn infer_statement(
     statement: &Statement,
     param_count: usize,
 ) -> Result<Inferred, InferError> {
-    let mut cx = query::Cx::new(catalog, param_count);
+    let mut cx = context::Inference::new(catalog, param_count);
     let (columns, returns_rows) = cx.statement(statement)?;
     if let Some((i, first, second)) = &cx.param_conflict {
         return Err(InferError::new(
@@ -87,11 +102,7 @@ pub fn infer_statement(
                 "inconsistent types deduced for parameter ${}: {first} versus {second}",
                 i + 1
             ),
-            cx.param_spans
-                .get(*i)
-                .copied()
-                .flatten()
-                .unwrap_or(Span::empty()),
+            cx.param_span(*i),
         )
         .help("use one parameter per type, or cast it where it is used, e.g. `:name::text`"));
     }
@@ -102,11 +113,7 @@ pub fn infer_statement(
             None => {
                 return Err(InferError::new(
                     format!("could not determine the data type of parameter ${}", i + 1),
-                    cx.param_spans
-                        .get(i)
-                        .copied()
-                        .flatten()
-                        .unwrap_or(Span::empty()),
+                    cx.param_span(i),
                 )
                 .help("add a cast like `:name::text` or compare it with a column"));
             }
@@ -115,15 +122,7 @@ pub fn infer_statement(
     Ok(Inferred {
         params,
         param_nullable: cx.param_nullable.clone(),
-        columns: columns
-            .into_iter()
-            .map(|c| ColumnDef {
-                name: c.name,
-                ty: c.ty,
-                not_null: !c.nullable,
-                has_default: false,
-            })
-            .collect(),
+        columns: column_defs(columns),
         returns_rows,
     })
 }
@@ -140,9 +139,14 @@ impl crate::catalog::QueryTyper for Typer {
 
 /// Output columns of a view's or CREATE TABLE AS's query.
 pub fn relation_columns(catalog: &Catalog, query: &Query) -> Result<Vec<ColumnDef>, InferError> {
-    let mut cx = query::Cx::new(catalog, 0);
+    let mut cx = context::Inference::new(catalog, 0);
     let columns = cx.query(query)?;
-    Ok(columns
+    Ok(column_defs(columns))
+}
+
+/// Inferred output columns as the catalog's column definitions.
+fn column_defs(columns: Vec<scope::Col>) -> Vec<ColumnDef> {
+    columns
         .into_iter()
         .map(|c| ColumnDef {
             name: c.name,
@@ -150,5 +154,5 @@ pub fn relation_columns(catalog: &Catalog, query: &Query) -> Result<Vec<ColumnDe
             not_null: !c.nullable,
             has_default: false,
         })
-        .collect())
+        .collect()
 }
