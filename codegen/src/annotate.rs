@@ -372,13 +372,16 @@ fn parse_block(
     })
 }
 
+/// A malformed part of a header: its offset and what is wrong.
+type HeaderProblem = (usize, String);
+
 /// The `(param?, …) -> (column!, …)` overrides of a header from `pos`: (param overrides,
-/// column overrides, where the header continues), or (offset, message) of a malformed list.
+/// column overrides, where the header continues).
 fn parse_overrides(
     text: &str,
     mut pos: usize,
     header_end: usize,
-) -> Result<(Vec<Override>, Vec<Override>, usize), (usize, String)> {
+) -> Result<(Vec<Override>, Vec<Override>, usize), HeaderProblem> {
     let mut param_overrides = Vec::new();
     let mut column_overrides = Vec::new();
     pos += count_ws(&text[pos..header_end]);
