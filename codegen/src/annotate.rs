@@ -80,15 +80,7 @@ impl AnnotatedQuery {
         length: usize,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::at(
-            code,
-            &self.file,
-            self.source.clone(),
-            self.file_offset(sql_offset),
-            length,
-            message,
-        )
-        .with_query(&self.name)
+        self.diagnostic_at_file(code, self.file_offset(sql_offset), length, message)
     }
 
     /// A diagnostic at a file offset belonging to this query.
