@@ -13,7 +13,9 @@ mod pgbouncer;
 mod privileges;
 mod queries;
 mod reversibility;
+mod servers;
 mod tls;
+mod tls_commands;
 
 use std::process::{Command, Output};
 
