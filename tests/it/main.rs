@@ -12,6 +12,7 @@ mod migrate;
 mod pgbouncer;
 mod privileges;
 mod queries;
+mod restore;
 mod reversibility;
 mod servers;
 mod tls;

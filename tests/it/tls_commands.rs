@@ -46,7 +46,10 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
     let backups = temp_dir("tls-backups");
     let dir = backups.to_str().unwrap();
     ok(run(&["backup", dir]), "backup");
-    ok(run(&["backup", dir, "--format", "custom"]), "backup --format custom");
+    ok(
+        run(&["backup", dir, "--format", "custom"]),
+        "backup --format custom",
+    );
     ok(run(&["migrate", "down", "--steps", "1"]), "migrate down");
     ok(run(&["migrate"]), "migrate (again)");
     ok(run(&["migrate", "check"]), "migrate check");
@@ -66,7 +69,10 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
             "restore",
         );
         ok(
-            pgbake(&["restore", file.to_str().unwrap(), "--yes", "--clean"], &copy_env),
+            pgbake(
+                &["restore", file.to_str().unwrap(), "--yes", "--clean"],
+                &copy_env,
+            ),
             "restore --clean",
         );
         // baseline adopts a database without history.
@@ -78,7 +84,10 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
             .await
             .unwrap();
         let last = pgbake::MIGRATIONS.last().unwrap().version.to_string();
-        ok(pgbake(&["migrate", "baseline", &last], &copy_env), "baseline");
+        ok(
+            pgbake(&["migrate", "baseline", &last], &copy_env),
+            "baseline",
+        );
         ok(pgbake(&["db", "drop", "--yes"], &copy_env), "db drop");
     }
     ok(
@@ -90,7 +99,10 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
     let log_before = server.log().len();
     let prefer = format!("postgres://postgres@127.0.0.1:{port}/app");
     let prefer_env = [("DATABASE_URL", prefer.as_str())];
-    ok(pgbake(&["migrate", "status"], &prefer_env), "status (prefer)");
+    ok(
+        pgbake(&["migrate", "status"], &prefer_env),
+        "status (prefer)",
+    );
     ok(pgbake(&["backup", dir], &prefer_env), "backup (prefer)");
     ok(pgbake(&["health"], &prefer_env), "health (prefer)");
     let log = server.log();
@@ -100,7 +112,10 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
         .collect();
     assert!(sessions.len() >= 3, "{}", &log[log_before..]);
     for session in &sessions {
-        assert!(session.contains("SSL enabled"), "a plaintext session: {session}");
+        assert!(
+            session.contains("SSL enabled"),
+            "a plaintext session: {session}"
+        );
     }
     for mode in ["prefer", "allow", "require"] {
         let config = Config::new(&format!(
@@ -109,7 +124,10 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
         .unwrap();
         let client = pgbake::connect_direct(&config).await.unwrap();
         let ssl: bool = client
-            .query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
             .await
             .unwrap()
             .get(0);
@@ -119,7 +137,10 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
             .get()
             .await
             .unwrap()
-            .query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
             .await
             .unwrap()
             .get(0);
