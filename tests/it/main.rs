@@ -1,6 +1,7 @@
 //! Integration tests against a real PostgreSQL: a throwaway cluster (or DATABASE_URL),
 //! one fresh database per test.
 
+mod backup;
 mod cli;
 mod connect;
 mod failures;
