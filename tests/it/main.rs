@@ -6,6 +6,7 @@ mod cli;
 mod connect;
 mod failures;
 mod faults;
+mod guards;
 mod harness;
 mod lifecycle;
 mod load;
