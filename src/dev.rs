@@ -62,7 +62,15 @@ pub async fn ensure_dev_server(project_dir: &Path) -> Result<(LocalCluster, Stri
         tracing::info!(root = %cluster.root.display(), port = cluster.port, "created local PostgreSQL cluster");
     }
     if !cluster.is_running() {
-        cluster.start()?;
+        if let Err(error) = cluster.start() {
+            // Another server took the port meanwhile: move to a free one.
+            if std::net::TcpListener::bind(("127.0.0.1", cluster.port)).is_ok() {
+                return Err(error);
+            }
+            cluster.port = free_port()?;
+            write_private(&state.join("port"), &cluster.port.to_string())?;
+            cluster.start()?;
+        }
         tracing::info!(port = cluster.port, "started local PostgreSQL");
     }
     if cluster.password.is_none() {

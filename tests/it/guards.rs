@@ -32,9 +32,17 @@ async fn down_refuses_unapplied_targets_asks_for_yes_and_holds_in_production() {
     let no_yes = pgbake(&["migrate", "down", "--to", "1"], &env);
     let stdout = text(&no_yes.stdout);
     assert!(!no_yes.status.success());
-    assert!(text(&no_yes.stderr).contains("without --yes"), "{}", text(&no_yes.stderr));
+    assert!(
+        text(&no_yes.stderr).contains("without --yes"),
+        "{}",
+        text(&no_yes.stderr)
+    );
     assert!(stdout.contains("plan: revert 5 migration(s)"), "{stdout}");
-    assert_eq!(applied(&db).await, all, "a refused revert changed the history");
+    assert_eq!(
+        applied(&db).await,
+        all,
+        "a refused revert changed the history"
+    );
 
     let dump = temp_dir("guards").join("x.sql.gz");
     std::fs::write(&dump, b"x").unwrap();
@@ -50,7 +58,10 @@ async fn down_refuses_unapplied_targets_asks_for_yes_and_holds_in_production() {
             let output = pgbake(args, &production);
             let stderr = text(&output.stderr);
             assert!(!output.status.success(), "{spelling:?} {args:?}");
-            assert!(stderr.contains("production"), "{spelling:?} {args:?}: {stderr}");
+            assert!(
+                stderr.contains("production"),
+                "{spelling:?} {args:?}: {stderr}"
+            );
         }
         assert_eq!(applied(&db).await, all, "{spelling:?} let a revert through");
     }
@@ -70,7 +81,11 @@ async fn a_down_script_waits_for_a_lock_only_briefly() {
     let db = TestDatabase::new().await.unwrap();
     let env = [("DATABASE_URL", db.url.as_str())];
     // V6's down script first; then V5's drops health_check, which a reader holds.
-    assert!(pgbake(&["migrate", "down", "--steps", "1"], &env).status.success());
+    assert!(
+        pgbake(&["migrate", "down", "--steps", "1"], &env)
+            .status
+            .success()
+    );
     let reader = db.connect().await.unwrap();
     reader
         .batch_execute("BEGIN; SELECT * FROM health_check")
@@ -93,11 +108,21 @@ async fn a_down_script_waits_for_a_lock_only_briefly() {
     }
     let output = child.wait_with_output().unwrap();
     let stderr = text(&output.stderr);
-    assert!(waited < Duration::from_secs(15), "the down script waited {waited:?} for the lock");
+    assert!(
+        waited < Duration::from_secs(15),
+        "the down script waited {waited:?} for the lock"
+    );
     assert!(!output.status.success(), "{stderr}");
-    assert!(stderr.contains("55P03") && stderr.contains("lock"), "{stderr}");
+    assert!(
+        stderr.contains("55P03") && stderr.contains("lock"),
+        "{stderr}"
+    );
     reader.batch_execute("COMMIT").await.unwrap();
-    assert_eq!(applied(&db).await, pgbake::MIGRATIONS.len() as i64 - 1, "V5 must stay applied");
+    assert_eq!(
+        applied(&db).await,
+        pgbake::MIGRATIONS.len() as i64 - 1,
+        "V5 must stay applied"
+    );
 }
 
 #[test]
@@ -108,13 +133,19 @@ fn an_empty_database_url_is_an_error_and_production_never_falls_back() {
             let output = pgbake_in(Some(&dir), args, &[("DATABASE_URL", value)]);
             let stderr = text(&output.stderr);
             assert!(!output.status.success(), "{args:?} with {value:?}");
-            assert!(stderr.contains("invalid DATABASE_URL: set but empty"), "{stderr}");
+            assert!(
+                stderr.contains("invalid DATABASE_URL: set but empty"),
+                "{stderr}"
+            );
         }
     }
     let production = pgbake_in(Some(&dir), &["migrate"], &[("PGBAKE_ENV", "prod")]);
     let stderr = text(&production.stderr);
     assert!(!production.status.success());
-    assert!(stderr.contains("DATABASE_URL is not set and PGBAKE_ENV is production"), "{stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL is not set and PGBAKE_ENV is production"),
+        "{stderr}"
+    );
     assert!(!dir.join(".pgbake").exists(), "a local server was set up");
     let _ = std::fs::remove_dir_all(dir);
 }

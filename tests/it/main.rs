@@ -4,6 +4,7 @@
 mod backup;
 mod cli;
 mod connect;
+mod dev;
 mod failures;
 mod faults;
 mod guards;
