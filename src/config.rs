@@ -274,6 +274,9 @@ impl Config {
     }
 
     fn parse_url(variable: &str, url: &str) -> Result<Config, Error> {
+        if let Some(message) = crate::url::ambiguous(url) {
+            return Err(Error::config(variable, message));
+        }
         let (stripped, ssl_mode, ssl_root_cert) = take_ssl_params(variable, url)?;
         let mut pg = tokio_postgres::Config::from_str(&stripped)
             .map_err(|e| Error::config(variable, crate::url::explain_parse_error(&stripped, &e)))?;

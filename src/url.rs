@@ -13,6 +13,17 @@ pub(crate) fn explain_parse_error(url: &str, error: &tokio_postgres::Error) -> S
     format!("{part}; expected postgres://user:password@host:port/database")
 }
 
+/// A URL tokio-postgres would read differently from what was meant: `@` in the user or
+/// password (it splits at the first `@`, so the host would be wrong).
+pub(crate) fn ambiguous(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    (authority.matches('@').count() > 1).then(|| {
+        "the user or password contains `@`: percent-encode it as %40; expected postgres://user:password@host:port/database"
+            .to_string()
+    })
+}
+
 /// The first wrong part of a `postgres://` URL, or `None` when nothing specific is found.
 fn diagnose(url: &str) -> Option<String> {
     let Some((scheme, rest)) = url.split_once("://") else {

@@ -18,6 +18,7 @@ mod queries;
 mod restore;
 mod reversibility;
 mod servers;
+mod small;
 mod tls;
 mod tls_commands;
 
