@@ -264,7 +264,7 @@ async fn db_create_drop_and_reset_with_guards() {
         &[env[0], ("PGBAKE_ENV", "production")],
     );
     assert!(!production.status.success());
-    assert!(text(&production.stderr).contains("PGBAKE_ENV=production"));
+    assert!(text(&production.stderr).contains("PGBAKE_ENV is production"));
     let production_drop = pgbake(
         &["db", "drop", "--yes"],
         &[env[0], ("PGBAKE_ENV", "production")],
