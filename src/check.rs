@@ -2,8 +2,6 @@
 //! upgrade path ends with the same schema as a fresh install — checked on scratch
 //! databases with `pg_dump --schema-only`.
 
-use std::process::Command;
-
 use crate::migrate::{EmbeddedMigration, Migrator};
 use crate::{Config, Error, RevertTarget};
 
@@ -23,41 +21,74 @@ pub async fn check_migrations(
     migrations: &'static [EmbeddedMigration],
 ) -> Result<Vec<CheckResult>, Error> {
     let admin = crate::connect_direct(&config.with_database("postgres")).await?;
-    let prefix = format!(
-        "pgbake_check_{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_subsec_micros()
-    );
-    let result = run_checks(config, &admin, &prefix, migrations).await;
-    // Drop every scratch database, whatever happened.
-    let leftovers: Vec<String> = admin
-        .query(
-            "SELECT datname::text FROM pg_database WHERE datname LIKE $1",
-            &[&format!("{prefix}%")],
-        )
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    for name in leftovers {
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .await?;
+    // A random tag makes the names this run's own; the run drops exactly the databases it
+    // created (never by pattern, so another run's scratch databases are safe).
+    let prefix = format!("pgbake_check_{}", uuid::Uuid::new_v4().simple());
+    let mut scratch = Scratch {
+        admin: &admin,
+        prefix,
+        created: Vec::new(),
+    };
+    let result = run_checks(config, &mut scratch, migrations).await;
+    let mut cleanup = Ok(());
+    for name in std::mem::take(&mut scratch.created) {
+        let dropped = admin
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                quote_ident(&name)
+            ))
+            .await;
+        if let Err(error) = dropped {
+            cleanup = Err(error);
+        }
     }
-    result
+    let results = result?;
+    cleanup?;
+    Ok(results)
+}
+
+/// The scratch databases of one check run.
+struct Scratch<'a> {
+    admin: &'a tokio_postgres::Client,
+    prefix: String,
+    created: Vec<String>,
+}
+
+impl Scratch<'_> {
+    /// Creates `<prefix>_<suffix>` from `template` and remembers it for the final cleanup.
+    async fn create(&mut self, suffix: &str, template: &str) -> Result<String, Error> {
+        let name = format!("{}_{suffix}", self.prefix);
+        self.admin
+            .batch_execute(&format!(
+                "CREATE DATABASE {} TEMPLATE {}",
+                quote_ident(&name),
+                quote_ident(template)
+            ))
+            .await?;
+        self.created.push(name.clone());
+        Ok(name)
+    }
+
+    async fn drop(&mut self, name: &str) -> Result<(), Error> {
+        self.admin
+            .batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", quote_ident(name)))
+            .await?;
+        self.created.retain(|n| n != name);
+        Ok(())
+    }
+}
+
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 async fn run_checks(
     config: &Config,
-    admin: &tokio_postgres::Client,
-    prefix: &str,
+    scratch: &mut Scratch<'_>,
     migrations: &'static [EmbeddedMigration],
 ) -> Result<Vec<CheckResult>, Error> {
     let mut results = Vec::new();
-    let fresh = format!("{prefix}_fresh");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {fresh} TEMPLATE template0"))
-        .await?;
+    let fresh = scratch.create("fresh", "template0").await?;
     let fresh_config = config.with_database(&fresh);
     Migrator::new(migrations)
         .run_on(&mut crate::connect_direct(&fresh_config).await?)
@@ -66,19 +97,13 @@ async fn run_checks(
 
     // Walk up one migration at a time; at each step run up, down, up when there is a
     // down script, and compare the upgrade from the previous version with a fresh install.
-    let walker = format!("{prefix}_walk");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {walker} TEMPLATE template0"))
-        .await?;
+    let walker = scratch.create("walk", "template0").await?;
     let walker_config = config.with_database(&walker);
     // The history table exists from the first migrate on; make it part of every "before".
     crate::ensure_history_table(&crate::connect_direct(&walker_config).await?).await?;
     for (index, migration) in migrations.iter().enumerate() {
         // Upgrade from version index (the previous migration) to the newest.
-        let clone = format!("{prefix}_from_{index}");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {clone} TEMPLATE {walker}"))
-            .await?;
+        let clone = scratch.create(&format!("from_{index}"), &walker).await?;
         let clone_config = config.with_database(&clone);
         Migrator::new(migrations)
             .run_on(&mut crate::connect_direct(&clone_config).await?)
@@ -92,9 +117,7 @@ async fn run_checks(
             name: format!("upgrade from {from} = fresh install"),
             difference: difference_of(&fresh_schema, &schema_dump(&clone_config)?),
         });
-        admin
-            .batch_execute(&format!("DROP DATABASE {clone} WITH (FORCE)"))
-            .await?;
+        scratch.drop(&clone).await?;
 
         let before = schema_dump(&walker_config)?;
         let target = Migrator::new(migrations).target(Some(migration.version));
@@ -150,16 +173,13 @@ async fn run_checks(
 /// `pg_dump --schema-only` of the database, without comments, SET lines, blank lines and
 /// `\restrict` keys (which carry versions, dates and random keys rather than schema).
 pub fn schema_dump(config: &Config) -> Result<String, Error> {
-    let pg_dump = crate::cluster::find_bin_dir()?.join("pg_dump");
-    let output = Command::new(&pg_dump)
-        .args([
-            "--schema-only",
-            "--no-owner",
-            "--dbname",
-            &config.database_url,
-        ])
+    let mut pg_dump = crate::libpq::libpq_command(config, "pg_dump")?;
+    let output = pg_dump
+        .command
+        .args(["--schema-only", "--no-owner"])
+        .stdin(std::process::Stdio::null())
         .output()
-        .map_err(|e| Error::LocalCluster(format!("cannot run {}: {e}", pg_dump.display())))?;
+        .map_err(|e| Error::LocalCluster(format!("cannot run pg_dump: {e}")))?;
     if !output.status.success() {
         return Err(Error::LocalCluster(format!(
             "pg_dump failed: {}",

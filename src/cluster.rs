@@ -21,6 +21,11 @@ pub struct LocalCluster {
     pub fsync_off: bool,
     /// System user that owns and runs the cluster when pgbake runs as root (`postgres`).
     pub run_as: Option<String>,
+    /// Password of the `postgres` superuser, for a cluster made with
+    /// [`LocalCluster::init_with_password`] (then part of [`LocalCluster::url`]).
+    pub password: Option<String>,
+    /// Address the server listens on (default `127.0.0.1`).
+    pub listen_address: String,
 }
 
 impl LocalCluster {
@@ -38,6 +43,8 @@ impl LocalCluster {
             bin_dir,
             fsync_off: false,
             run_as,
+            password: None,
+            listen_address: "127.0.0.1".into(),
         })
     }
 
@@ -56,11 +63,17 @@ impl LocalCluster {
         self.root.join("postgres.log")
     }
 
-    /// URL for `database` as the `postgres` superuser over TCP.
+    /// URL for `database` as the `postgres` superuser over TCP (with the password, when
+    /// the cluster has one).
     pub fn url(&self, database: &str) -> String {
+        let password = self
+            .password
+            .as_ref()
+            .map(|p| format!(":{p}"))
+            .unwrap_or_default();
         format!(
-            "postgres://postgres@127.0.0.1:{}/{database}?sslmode=disable",
-            self.port
+            "postgres://postgres{password}@{}:{}/{database}?sslmode=disable",
+            self.listen_address, self.port
         )
     }
 
@@ -69,15 +82,10 @@ impl LocalCluster {
         self.data_dir().join("PG_VERSION").exists()
     }
 
-    /// Runs `initdb` (trust authentication for local connections, UTF-8, user `postgres`).
+    /// Runs `initdb` with trust authentication (for throwaway test clusters: UTF-8, user
+    /// `postgres`, a private socket folder).
     pub fn init(&self) -> Result<(), Error> {
-        std::fs::create_dir_all(self.data_dir())
-            .map_err(|e| io_error("create", &self.data_dir(), e))?;
-        std::fs::create_dir_all(self.socket_dir())
-            .map_err(|e| io_error("create", &self.socket_dir(), e))?;
-        self.hand_over(&self.root)?;
-        self.hand_over(&self.data_dir())?;
-        self.hand_over(&self.socket_dir())?;
+        self.prepare_folders()?;
         let data = self.data_dir();
         let output = self.run(
             "initdb",
@@ -94,12 +102,61 @@ impl LocalCluster {
         check_output("initdb", output)
     }
 
+    /// Runs `initdb` with scram-sha-256 password authentication for every connection,
+    /// socket and TCP: the `postgres` superuser gets `password`.
+    pub fn init_with_password(&self, password: &str) -> Result<(), Error> {
+        use std::os::unix::fs::OpenOptionsExt;
+        self.prepare_folders()?;
+        let pwfile = self.root.join("initdb-password");
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&pwfile)
+            .map_err(|e| io_error("create", &pwfile, e))?;
+        std::io::Write::write_all(&mut file, password.as_bytes())
+            .map_err(|e| io_error("write", &pwfile, e))?;
+        self.hand_over(&pwfile)?;
+        let data = self.data_dir();
+        let output = self.run(
+            "initdb",
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "--auth=scram-sha-256",
+                &format!("--pwfile={}", pwfile.display()),
+                "--username=postgres",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-instructions",
+            ],
+        );
+        let _ = std::fs::remove_file(&pwfile);
+        check_output("initdb", output?)
+    }
+
+    /// The cluster's folders, owned by the server's user; the root and the socket folder
+    /// are private (0700), so no other local user reaches the socket.
+    fn prepare_folders(&self) -> Result<(), Error> {
+        use std::os::unix::fs::PermissionsExt;
+        for dir in [self.root.clone(), self.data_dir(), self.socket_dir()] {
+            std::fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
+            self.hand_over(&dir)?;
+        }
+        for dir in [&self.root, &self.socket_dir()] {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| io_error("chmod", dir, e))?;
+        }
+        Ok(())
+    }
+
     /// Starts the server and waits until it accepts connections.
     pub fn start(&self) -> Result<(), Error> {
         let mut options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            "-p {} -k {} -c listen_addresses={} -c unix_socket_permissions=0700 -c max_connections=200",
             self.port,
-            self.socket_dir().display()
+            self.socket_dir().display(),
+            self.listen_address
         );
         if self.fsync_off {
             options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
@@ -178,6 +235,10 @@ impl LocalCluster {
             }
             None => Command::new(&binary),
         };
+        if self.run_as.is_some() {
+            // The server's user may not reach the current folder (a project under /root).
+            command.current_dir("/");
+        }
         command
             .args(args)
             .stdin(Stdio::null())
@@ -186,8 +247,22 @@ impl LocalCluster {
             .map_err(|e| Error::LocalCluster(format!("cannot run {}: {e}", binary.display())))
     }
 
+    /// Whether the server's user can reach `path` (every folder above it searchable).
+    pub fn reachable_by_server_user(&self, path: &Path) -> bool {
+        let Some(user) = &self.run_as else {
+            return true;
+        };
+        Command::new("runuser")
+            .args(["-u", user, "--", "test", "-x"])
+            .arg(path)
+            .current_dir("/")
+            .stdin(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
     /// Gives `path` to the `postgres` user when running as root.
-    fn hand_over(&self, path: &Path) -> Result<(), Error> {
+    pub fn hand_over(&self, path: &Path) -> Result<(), Error> {
         let Some(user) = &self.run_as else {
             return Ok(());
         };

@@ -33,6 +33,8 @@ pub struct Config {
     pub connect_retries: u32,
     /// Delay before the first retry; doubled for each further one (default 200 ms).
     pub retry_backoff: Duration,
+    /// Longest delay between two retries, however many there are (default 5 s).
+    pub retry_backoff_max: Duration,
     /// TLS mode, from the URL's `sslmode` (default `prefer`).
     pub ssl_mode: SslMode,
     /// CA certificate file from the URL's `sslrootcert`.
@@ -43,14 +45,17 @@ pub struct Config {
     pub(crate) pg: tokio_postgres::Config,
 }
 
-/// The URL's `sslmode`, as libpq spells it.
+/// The URL's `sslmode`, as libpq spells it and with libpq's meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SslMode {
     /// Never use TLS.
     Disable,
+    /// Try without TLS first; use TLS when the server refuses that (certificate not verified).
+    Allow,
     /// Use TLS when the server offers it (certificate not verified).
     Prefer,
-    /// Always use TLS (certificate not verified unless `sslrootcert` is given).
+    /// Always use TLS; the certificate chain is verified when a root certificate is
+    /// available (`sslrootcert`, or `~/.postgresql/root.crt`), as libpq does.
     Require,
     /// Always use TLS and verify the server's certificate chain.
     VerifyCa,
@@ -64,16 +69,31 @@ impl FromStr for SslMode {
     fn from_str(value: &str) -> Result<Self, String> {
         Ok(match value {
             "disable" => SslMode::Disable,
-            "prefer" | "allow" => SslMode::Prefer,
+            "allow" => SslMode::Allow,
+            "prefer" => SslMode::Prefer,
             "require" => SslMode::Require,
             "verify-ca" => SslMode::VerifyCa,
             "verify-full" => SslMode::VerifyFull,
             other => {
                 return Err(format!(
-                    "`{other}` is not an sslmode; use disable, prefer, require, verify-ca or verify-full"
+                    "`{other}` is not an sslmode; use disable, allow, prefer, require, verify-ca or verify-full"
                 ));
             }
         })
+    }
+}
+
+impl SslMode {
+    /// The mode as libpq spells it (`verify-full`, …), for `pg_dump` and `psql`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SslMode::Disable => "disable",
+            SslMode::Allow => "allow",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        }
     }
 }
 
@@ -91,21 +111,25 @@ impl Config {
 
     /// Like [`Config::from_env`], reading variables through `lookup` (for tests and embedding).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
-        let url = lookup("DATABASE_URL")
-            .filter(|u| !u.trim().is_empty())
-            .ok_or_else(|| {
-                Error::config(
-                    "DATABASE_URL",
-                    "not set; set it to postgres://user:password@host:port/database",
-                )
-            })?;
+        let url = lookup("DATABASE_URL").ok_or_else(|| {
+            Error::config(
+                "DATABASE_URL",
+                "not set; set it to postgres://user:password@host:port/database",
+            )
+        })?;
+        if url.trim().is_empty() {
+            return Err(empty_url("DATABASE_URL"));
+        }
         let config = Self::parse_url("DATABASE_URL", &url)?;
         config.with_env(lookup)
     }
 
     /// Applies `MIGRATION_DATABASE_URL` and the `DB_*` variables found through `lookup`.
     pub fn with_env(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
-        if let Some(url) = lookup("MIGRATION_DATABASE_URL").filter(|u| !u.trim().is_empty()) {
+        if let Some(url) = lookup("MIGRATION_DATABASE_URL") {
+            if url.trim().is_empty() {
+                return Err(empty_url("MIGRATION_DATABASE_URL"));
+            }
             Self::parse_url("MIGRATION_DATABASE_URL", &url)?;
             self.migration_database_url = Some(url);
         }
@@ -163,6 +187,22 @@ impl Config {
         self
     }
 
+    /// Sets the delay before the first retry and the longest delay between two retries.
+    pub fn retry_backoff(mut self, first: Duration, max: Duration) -> Config {
+        self.retry_backoff = first;
+        self.retry_backoff_max = max.max(first);
+        self
+    }
+
+    /// The delay before retry number `retry` (1-based): doubled each time, never more than
+    /// [`Config::retry_backoff_max`].
+    pub fn backoff_before_retry(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
+        self.retry_backoff
+            .saturating_mul(factor)
+            .min(self.retry_backoff_max)
+    }
+
     /// Sets the longest wait to open one connection.
     pub fn connect_timeout(mut self, timeout: Duration) -> Config {
         self.connect_timeout = timeout;
@@ -193,6 +233,7 @@ impl Config {
                 config.pg.connect_timeout(self.connect_timeout);
                 config.connect_retries = self.connect_retries;
                 config.retry_backoff = self.retry_backoff;
+                config.retry_backoff_max = self.retry_backoff_max;
                 config.acquire_timeout = self.acquire_timeout;
                 Ok(config)
             }
@@ -233,18 +274,18 @@ impl Config {
     }
 
     fn parse_url(variable: &str, url: &str) -> Result<Config, Error> {
+        if let Some(message) = crate::url::ambiguous(url) {
+            return Err(Error::config(variable, message));
+        }
         let (stripped, ssl_mode, ssl_root_cert) = take_ssl_params(variable, url)?;
-        let mut pg = tokio_postgres::Config::from_str(&stripped).map_err(|e| {
-            Error::config(
-                variable,
-                format!("{e}; expected postgres://user:password@host:port/database"),
-            )
-        })?;
+        let mut pg = tokio_postgres::Config::from_str(&stripped)
+            .map_err(|e| Error::config(variable, crate::url::explain_parse_error(&stripped, &e)))?;
         if pg.get_hosts().is_empty() {
             pg.host("localhost");
         }
         pg.ssl_mode(match ssl_mode {
-            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+            // `allow` starts without TLS; the connector retries with TLS when refused.
+            SslMode::Disable | SslMode::Allow => tokio_postgres::config::SslMode::Disable,
             SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
             _ => tokio_postgres::config::SslMode::Require,
         });
@@ -262,6 +303,7 @@ impl Config {
             connect_timeout,
             connect_retries: 3,
             retry_backoff: Duration::from_millis(200),
+            retry_backoff_max: Duration::from_secs(5),
             ssl_mode,
             ssl_root_cert,
             statement_mode: crate::StatementMode::Prepared,
@@ -360,13 +402,34 @@ fn parse_duration(variable: &str, value: &str) -> Result<Duration, Error> {
     };
     match number.parse::<f64>() {
         Ok(n) if n.is_finite() && n > 0.0 && seconds_per_unit.is_finite() => {
-            Ok(Duration::from_secs_f64(n * seconds_per_unit))
+            let seconds = n * seconds_per_unit;
+            if seconds > MAX_TIMEOUT.as_secs_f64() {
+                return Err(Error::config(
+                    variable,
+                    format!(
+                        "`{value}` is longer than the longest wait pgbake accepts ({} s, one day); use a shorter duration",
+                        MAX_TIMEOUT.as_secs()
+                    ),
+                ));
+            }
+            Ok(Duration::from_secs_f64(seconds))
         }
         _ => Err(Error::config(
             variable,
             format!("`{value}` is not a duration; use seconds like `30` or `30s`, or `500ms`"),
         )),
     }
+}
+
+/// The longest connect or acquire timeout: one day.
+const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
+
+fn empty_url(variable: &str) -> Error {
+    Error::config(
+        variable,
+        "set but empty; set it to postgres://user:password@host:port/database, or unset it \
+         (only DATABASE_URL unset means the local development server)",
+    )
 }
 
 #[cfg(test)]

@@ -135,6 +135,20 @@ pub enum Error {
         name: &'static str,
     },
 
+    /// A revert was asked to go down to a version that is not applied.
+    #[error(
+        "V{version} is not an applied migration, so reverting down to it is refused (applied: {}); \
+         name a version that `pgbake migrate status` lists as applied, or revert everything explicitly \
+         (`pgbake migrate down --all`); nothing was changed",
+        list_versions(.applied)
+    )]
+    RevertTargetNotApplied {
+        /// The version asked for.
+        version: i64,
+        /// The applied versions, newest first.
+        applied: Vec<i64>,
+    },
+
     /// A local PostgreSQL cluster could not be set up or started.
     #[error("local PostgreSQL: {0}")]
     LocalCluster(String),
@@ -157,6 +171,17 @@ impl Error {
             message: message.into(),
         }
     }
+}
+
+fn list_versions(versions: &[i64]) -> String {
+    if versions.is_empty() {
+        return "none".into();
+    }
+    versions
+        .iter()
+        .map(|v| format!("V{v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn hint_suffix(hint: &Option<String>) -> String {

@@ -10,11 +10,13 @@ mod client;
 mod codec;
 mod config;
 mod error;
+mod libpq;
 mod migrate;
 mod pool;
 mod revert;
 mod status;
 mod tls;
+mod url;
 
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -12,6 +12,8 @@ use crate::{Config, Error, StatementMode};
 pub struct Pool {
     inner: deadpool_postgres::Pool,
     mode: StatementMode,
+    acquire_timeout: Duration,
+    connect_timeout: Duration,
 }
 
 /// A pooled connection; returns to the pool when dropped. Derefs to tokio-postgres's
@@ -31,7 +33,13 @@ pub struct Transaction<'a> {
 impl Pool {
     /// A connection from the pool (waits up to the acquire timeout).
     pub async fn get(&self) -> Result<Client, Error> {
-        let inner = self.inner.get().await?;
+        let inner = self.inner.get().await.map_err(|e| match e {
+            PoolError::Timeout(deadpool_postgres::TimeoutType::Wait) => {
+                Error::AcquireTimeout(self.acquire_timeout)
+            }
+            PoolError::Timeout(_) => create_timeout_error(self.connect_timeout),
+            other => Error::from(other),
+        })?;
         Ok(Client {
             inner,
             mode: self.mode,
@@ -123,7 +131,6 @@ impl<'a> std::ops::Deref for Transaction<'a> {
 pub async fn connect(config: &Config) -> Result<Pool, Error> {
     let pool = build_pool(config)?;
     let mut attempt = 0;
-    let mut delay = config.retry_backoff;
     loop {
         attempt += 1;
         match pool.inner.get().await {
@@ -140,9 +147,9 @@ pub async fn connect(config: &Config) -> Result<Pool, Error> {
                 if attempt > config.connect_retries || !retryable {
                     return Err(error);
                 }
+                let delay = config.backoff_before_retry(attempt);
                 tracing::warn!(attempt, target = %config.display_target(), %error, "connection failed; retrying in {delay:?}");
                 tokio::time::sleep(delay).await;
-                delay *= 2;
             }
         }
     }
@@ -162,9 +169,9 @@ pub async fn connect(config: &Config) -> Result<Pool, Error> {
 
 /// The pool without opening any connection (connections open on first use).
 pub fn build_pool(config: &Config) -> Result<Pool, Error> {
-    let manager = Manager::from_config(
+    let manager = Manager::from_connect(
         config.pg.clone(),
-        crate::tls::connector(config)?,
+        crate::tls::Connector::new(config)?,
         ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         },
@@ -179,6 +186,8 @@ pub fn build_pool(config: &Config) -> Result<Pool, Error> {
     Ok(Pool {
         inner,
         mode: config.statement_mode,
+        acquire_timeout: config.acquire_timeout,
+        connect_timeout: config.connect_timeout,
     })
 }
 
@@ -195,26 +204,17 @@ pub async fn acquire(pool: &Pool, config: &Config) -> Result<Client, Error> {
     })
 }
 
-/// Opens one connection outside any pool (with the retries of `config`).
+/// Opens one connection outside any pool (with the retries of `config`), with the same
+/// TLS rules as the pool.
 pub async fn connect_direct(config: &Config) -> Result<tokio_postgres::Client, Error> {
+    let connector = crate::tls::Connector::new(config)?;
     let mut attempt = 0;
-    let mut delay = config.retry_backoff;
     loop {
         attempt += 1;
-        let result = tokio::time::timeout(
-            config.connect_timeout,
-            config.pg.connect(tokio_postgres::NoTls),
-        )
-        .await;
+        let result =
+            tokio::time::timeout(config.connect_timeout, connector.connect(&config.pg)).await;
         let error = match result {
-            Ok(Ok((client, connection))) => {
-                tokio::spawn(async move {
-                    if let Err(error) = connection.await {
-                        tracing::debug!(%error, "connection closed");
-                    }
-                });
-                return Ok(client);
-            }
+            Ok(Ok((client, _connection))) => return Ok(client),
             Ok(Err(error)) => connect_error(config, attempt, error),
             Err(_) => timeout_error(config, attempt),
         };
@@ -225,8 +225,7 @@ pub async fn connect_direct(config: &Config) -> Result<tokio_postgres::Client, E
         if attempt > config.connect_retries || !retryable {
             return Err(error);
         }
-        tokio::time::sleep(delay).await;
-        delay *= 2;
+        tokio::time::sleep(config.backoff_before_retry(attempt)).await;
     }
 }
 
@@ -239,9 +238,9 @@ pub async fn connect_url(url: &str) -> Result<tokio_postgres::Client, Error> {
 impl From<PoolError> for Error {
     fn from(error: PoolError) -> Error {
         match error {
-            PoolError::Timeout(deadpool_postgres::TimeoutType::Wait) => {
-                Error::AcquireTimeout(Duration::ZERO)
-            }
+            PoolError::Timeout(deadpool_postgres::TimeoutType::Wait) => Error::Pool(
+                "no pool connection became free within the acquire timeout; raise DB_MAX_CONNECTIONS or DB_ACQUIRE_TIMEOUT".into(),
+            ),
             // Backend errors come from opening a new connection (recycling runs no query).
             PoolError::Backend(e) => connect_error_for("the pool's database server".into(), None, 1, e),
             PoolError::Timeout(_) => Error::Pool(
@@ -250,6 +249,12 @@ impl From<PoolError> for Error {
             other => Error::Pool(other.to_string()),
         }
     }
+}
+
+fn create_timeout_error(timeout: Duration) -> Error {
+    Error::Pool(format!(
+        "opening a new pool connection took longer than {timeout:?}: is the server up and reachable? Raise DB_CONNECT_TIMEOUT if it is slow"
+    ))
 }
 
 fn classify_pool_error(error: PoolError, config: &Config, attempt: u32) -> Error {

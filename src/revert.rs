@@ -10,9 +10,18 @@ use crate::{AppliedMigration, Error};
 pub enum RevertTarget {
     /// Revert the newest N applied migrations.
     Steps(usize),
-    /// Revert every applied migration newer than this version (it stays applied).
+    /// Revert every applied migration newer than this version, which must be applied (it
+    /// stays applied); any other version is refused.
     To(i64),
+    /// Revert every applied migration.
+    All,
 }
+
+/// The longest wait of a down script for a table lock (`SET LOCAL lock_timeout`; a script
+/// that sets its own keeps that): a revert queued behind a long transaction fails fast
+/// instead of blocking every reader of the table meanwhile. The same bound the migration
+/// lint asks of up scripts.
+pub const DOWN_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The applied migrations `target` would revert, newest first. Refuses, before anything
 /// changes, when one of them has no down script or is missing from this build.
@@ -26,7 +35,11 @@ pub async fn plan_revert(
     applied.sort_unstable_by(|a, b| b.cmp(a));
     let chosen: Vec<i64> = match target {
         RevertTarget::Steps(n) => applied.into_iter().take(n).collect(),
+        RevertTarget::To(version) if !applied.contains(&version) => {
+            return Err(Error::RevertTargetNotApplied { version, applied });
+        }
         RevertTarget::To(version) => applied.into_iter().filter(|v| *v > version).collect(),
+        RevertTarget::All => applied,
     };
     let mut plan = Vec::new();
     for version in chosen {
@@ -79,15 +92,28 @@ async fn revert_locked(
             "DELETE FROM {HISTORY_TABLE} WHERE version = {}",
             migration.version
         );
+        let lock_timeout = format!("'{}ms'", DOWN_LOCK_TIMEOUT.as_millis());
         if down.no_transaction {
+            client
+                .batch_execute(&format!("SET lock_timeout = {lock_timeout}"))
+                .await?;
+            let mut result = Ok(());
             for statement in down.statements {
-                client.batch_execute(statement).await.map_err(|e| {
+                result = client.batch_execute(statement).await.map_err(|e| {
                     crate::migrate::migration_failed(migration, down.sql, e, Some(statement))
-                })?;
+                });
+                if result.is_err() {
+                    break;
+                }
             }
+            client.batch_execute("RESET lock_timeout").await?;
+            result?;
             client.batch_execute(&delete).await?;
         } else {
             let transaction = client.transaction().await?;
+            transaction
+                .batch_execute(&format!("SET LOCAL lock_timeout = {lock_timeout}"))
+                .await?;
             transaction.batch_execute(down.sql).await.map_err(|e| {
                 crate::migrate::migration_failed(migration, down.sql, e, Some(down.sql))
             })?;

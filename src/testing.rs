@@ -4,7 +4,9 @@
 //! With `DATABASE_URL` unset, the first test starts a cluster from the machine's server
 //! binaries on a private port and socket folder with fsync off; a watchdog process stops
 //! it and deletes its folder when the test binary exits, however it exits. With
-//! `DATABASE_URL` set, that server is used and each test's database is dropped afterwards.
+//! `DATABASE_URL` set, that server is used: each test's database is dropped afterwards, and
+//! a watchdog drops what the test binary created there (templates, databases a killed test
+//! left, login roles) when it exits.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -20,6 +22,8 @@ pub struct TestServer {
     pub admin_url: String,
     /// The throwaway cluster, when pgbake started one.
     pub cluster: Option<LocalCluster>,
+    /// On a server of `DATABASE_URL`: the SQL file the watchdog runs when this process exits.
+    cleanup_file: Option<std::path::PathBuf>,
 }
 
 impl TestServer {
@@ -69,6 +73,22 @@ impl TestServer {
         }
         self.reload().await?;
         Ok(true)
+    }
+
+    /// Queues `statement` (e.g. `DROP ROLE …`) for the watchdog to run on a server of
+    /// `DATABASE_URL` after this process exits; nothing on the throwaway cluster.
+    pub fn drop_at_exit(&self, statement: &str) -> Result<(), Error> {
+        use std::io::Write;
+        let Some(path) = &self.cleanup_file else {
+            return Ok(());
+        };
+        let _guard = CONFIG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| Error::LocalCluster(format!("cannot write {}: {e}", path.display())))?;
+        writeln!(file, "{statement};")
+            .map_err(|e| Error::LocalCluster(format!("cannot write {}: {e}", path.display())))
     }
 
     async fn reload(&self) -> Result<(), Error> {
@@ -168,6 +188,7 @@ impl TestDatabase {
             FILE_COPY.store(false, Ordering::Relaxed);
             admin.batch_execute(&plain).await?;
         }
+        server.drop_at_exit(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
         let url = replace_database(&server.admin_url, &name);
         let config = Config::new(&url)?.max_connections(4).connect_retries(1);
         let pool = crate::connect(&config).await?;
@@ -183,6 +204,19 @@ impl TestDatabase {
     /// A plain connection to this database, outside the pool.
     pub async fn connect(&self) -> Result<tokio_postgres::Client, Error> {
         connect(&self.url).await
+    }
+
+    /// Creates the login role `name` (when missing) with `options` (e.g. `PASSWORD '…'`,
+    /// `IN ROLE pgbake_app`), dropped when the test binary exits on a `DATABASE_URL` server.
+    pub async fn create_login_role(&self, name: &str, options: &str) -> Result<(), Error> {
+        let admin = self.connect().await?;
+        admin
+            .batch_execute(&format!(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN \
+                 CREATE ROLE {name} LOGIN {options}; END IF; END $$"
+            ))
+            .await?;
+        server()?.drop_at_exit(&format!("DROP ROLE IF EXISTS {name}"))
     }
 }
 
@@ -223,13 +257,15 @@ pub fn replace_database(url: &str, database: &str) -> String {
     crate::config::replace_url_database(url, database)
 }
 
-/// Creates (or, on a shared server, reuses) a database holding `migrations`, to clone tests from.
+/// Creates a database holding `migrations`, to clone tests from (on a `DATABASE_URL`
+/// server: one of this process, dropped when it exits).
 async fn create_template(migrations: &'static [EmbeddedMigration]) -> Result<String, Error> {
     let server = server()?;
     let fingerprint = migrations.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, m| {
         (h ^ m.checksum()).wrapping_mul(0x100_0000_01b3)
     });
-    let name = format!("pgbake_tpl_{:016x}", fingerprint);
+    let name = format!("pgbake_tpl_{:016x}_{}", fingerprint, std::process::id());
+    server.drop_at_exit(&format!("DROP DATABASE IF EXISTS {name}"))?;
     let admin = connect(&server.admin_url).await?;
     // Several test binaries may share one server: one creates the template, the others wait.
     admin
@@ -272,10 +308,12 @@ fn start_server() -> Result<TestServer, Error> {
         .ok()
         .filter(|u| !u.trim().is_empty())
     {
-        Config::new(&url)?;
+        let admin_url = replace_database(&url, "postgres");
+        let cleanup_file = spawn_cleanup_watchdog(&Config::new(&admin_url)?)?;
         return Ok(TestServer {
-            admin_url: replace_database(&url, "postgres"),
+            admin_url,
             cluster: None,
+            cleanup_file: Some(cleanup_file),
         });
     }
     let root = std::env::temp_dir().join(format!(
@@ -293,7 +331,65 @@ fn start_server() -> Result<TestServer, Error> {
     Ok(TestServer {
         admin_url: cluster.url("postgres"),
         cluster: Some(cluster),
+        cleanup_file: None,
     })
+}
+
+/// On a server of `DATABASE_URL`: a detached shell that waits for this process to exit,
+/// then runs the queued cleanup statements with psql (each on its own, so one failure does
+/// not stop the others) and deletes its private folder. Returns the statement file.
+fn spawn_cleanup_watchdog(admin: &Config) -> Result<std::path::PathBuf, Error> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    use std::os::unix::process::CommandExt;
+    let failed =
+        |e: std::io::Error| Error::LocalCluster(format!("cannot set up test cleanup: {e}"));
+    let dir = std::env::temp_dir().join(format!(
+        "pgbake-test-cleanup-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::DirBuilder::new()
+        .mode(0o700)
+        .create(&dir)
+        .map_err(failed)?;
+    let file = dir.join("cleanup.sql");
+    let create = |path: &std::path::Path, text: &[u8]| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text))
+    };
+    create(&file, b"").map_err(failed)?;
+    let mut password = b"*:*:*:*:".to_vec();
+    for &byte in admin.pg_config().get_password().unwrap_or_default() {
+        if byte == b'\\' || byte == b':' {
+            password.push(b'\\');
+        }
+        password.push(byte);
+    }
+    password.push(b'\n');
+    create(&dir.join("pgpass"), &password).map_err(failed)?;
+    let psql = crate::cluster::find_bin_dir()?.join("psql");
+    let quote = |text: &str| format!("'{}'", text.replace('\'', "'\\''"));
+    let script = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; \
+         PGPASSFILE={dir}/pgpass {psql} -X -q --dbname={conninfo} -f {dir}/cleanup.sql >/dev/null 2>&1; rm -rf {dir}",
+        pid = std::process::id(),
+        dir = quote(&dir.to_string_lossy()),
+        psql = quote(&psql.to_string_lossy()),
+        conninfo = quote(&crate::libpq::conninfo(admin)),
+    );
+    crate::libpq::bare_command(std::path::Path::new("sh"))
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .map_err(failed)?;
+    Ok(file)
 }
 
 /// A detached shell that waits for this process to exit, then stops the cluster and

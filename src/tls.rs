@@ -1,5 +1,8 @@
-//! TLS with rustls for the URL's `sslmode` and `sslrootcert`, as libpq reads them.
+//! TLS with rustls for the URL's `sslmode` and `sslrootcert`, as libpq reads them, and the
+//! one routine that opens every connection pgbake makes (pooled, direct, CLI, library).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -10,26 +13,97 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::{Config, Error, SslMode};
 
-/// The TLS connector for `config`: no verification for `prefer`/`require` without a root
-/// certificate (libpq's behaviour), chain verification for `verify-ca` (and `require` with
-/// `sslrootcert`), chain and host name for `verify-full`.
-pub fn connector(config: &Config) -> Result<MakeRustlsConnect, Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::config("sslmode", format!("cannot set up TLS: {e}")))?;
-    let root_file = config.ssl_root_cert.clone().or_else(|| {
-        // libpq's default location, used when it exists.
+/// Opens connections for one [`Config`] following libpq's `sslmode` rules: `disable` never
+/// uses TLS, `allow` tries without TLS and retries with TLS when the server refuses,
+/// `prefer` uses TLS when the server offers it, `require` and `verify-*` only connect
+/// over TLS. Used by the pool (as its deadpool `Connect`) and by [`crate::connect_direct`].
+#[derive(Clone)]
+pub(crate) struct Connector {
+    tls: MakeRustlsConnect,
+    mode: SslMode,
+}
+
+type Connected = (tokio_postgres::Client, tokio::task::JoinHandle<()>);
+
+impl Connector {
+    pub(crate) fn new(config: &Config) -> Result<Connector, Error> {
+        Ok(Connector {
+            tls: connector(config)?,
+            mode: config.ssl_mode,
+        })
+    }
+
+    /// One connection attempt with `pg` (the settings of the config this connector was made for).
+    pub(crate) async fn connect(
+        &self,
+        pg: &tokio_postgres::Config,
+    ) -> Result<Connected, tokio_postgres::Error> {
+        match pg.connect(self.tls.clone()).await {
+            Ok(connected) => Ok(spawn_connection(connected)),
+            // `allow`: the server refused the plain connection, so try again with TLS.
+            Err(error) if self.mode == SslMode::Allow && error.as_db_error().is_some() => {
+                let mut with_tls = pg.clone();
+                with_tls.ssl_mode(tokio_postgres::config::SslMode::Require);
+                Ok(spawn_connection(with_tls.connect(self.tls.clone()).await?))
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+fn spawn_connection<S>(
+    (client, connection): (
+        tokio_postgres::Client,
+        tokio_postgres::Connection<tokio_postgres::Socket, S>,
+    ),
+) -> Connected
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let task = tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::debug!(%error, "connection closed");
+        }
+    });
+    (client, task)
+}
+
+impl deadpool_postgres::Connect for Connector {
+    fn connect(
+        &self,
+        pg: &tokio_postgres::Config,
+    ) -> Pin<Box<dyn Future<Output = Result<Connected, tokio_postgres::Error>> + Send + '_>> {
+        let pg = pg.clone();
+        Box::pin(async move { Connector::connect(self, &pg).await })
+    }
+}
+
+/// The root certificate file libpq would use: `sslrootcert`, else `~/.postgresql/root.crt`
+/// when it exists.
+pub(crate) fn root_cert_file(config: &Config) -> Option<String> {
+    config.ssl_root_cert.clone().or_else(|| {
         let home = std::env::var_os("HOME")?;
         let default = std::path::Path::new(&home).join(".postgresql/root.crt");
         default
             .exists()
             .then(|| default.to_string_lossy().into_owned())
-    });
+    })
+}
+
+/// The TLS connector for `config`: no verification for `allow`/`prefer`, nor for `require`
+/// without a root certificate (libpq's behaviour); chain verification for `verify-ca` and
+/// for `require` when a root certificate exists (`sslrootcert` or `~/.postgresql/root.crt`);
+/// chain and host name for `verify-full`.
+pub fn connector(config: &Config) -> Result<MakeRustlsConnect, Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::config("sslmode", format!("cannot set up TLS: {e}")))?;
+    let root_file = root_cert_file(config);
     let verify = match config.ssl_mode {
         SslMode::VerifyCa | SslMode::VerifyFull => true,
-        SslMode::Require => config.ssl_root_cert.is_some(),
-        SslMode::Disable | SslMode::Prefer => false,
+        SslMode::Require => root_file.is_some(),
+        SslMode::Disable | SslMode::Allow | SslMode::Prefer => false,
     };
     let client = if verify {
         let Some(root_file) = root_file else {
@@ -138,7 +212,7 @@ impl ServerCertVerifier for ChainOnly {
     }
 }
 
-/// `prefer` and `require` without a CA: encrypted, not authenticated (as libpq does).
+/// `allow`, `prefer` and `require` without a CA: encrypted, not authenticated (as libpq does).
 #[derive(Debug)]
 struct NoVerification {
     provider: Arc<rustls::crypto::CryptoProvider>,

@@ -4,15 +4,18 @@ use anyhow::Context;
 
 use crate::Config;
 
-/// Whether DATABASE_URL is set (else the local development server is used).
-pub fn has_database_url() -> bool {
-    std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty())
-}
-
-/// Settings for the app's database; starts the local server when DATABASE_URL is unset.
+/// Settings for the app's database. DATABASE_URL set: that server (set but empty is an
+/// error naming it). Unset: the local development server, started when needed — except
+/// under production, which never falls back to it.
 pub async fn app_config() -> anyhow::Result<Config> {
-    if has_database_url() {
+    if std::env::var_os("DATABASE_URL").is_some() {
         return Ok(Config::from_env()?);
+    }
+    if super::is_production() {
+        anyhow::bail!(
+            "DATABASE_URL is not set and PGBAKE_ENV is production: set DATABASE_URL to the production database \
+             (the local development server is never used in production)"
+        );
     }
     let project = std::env::current_dir().context("cannot read the current folder")?;
     let (cluster, url) = crate::dev::ensure_dev_server(&project).await?;

@@ -26,15 +26,23 @@ pub async fn run(
     let latency = started.elapsed();
     let version: String = client.query_one("SHOW server_version", &[]).await?.get(0);
     let history = crate::read_history(&client).await?;
+    let unreadable = unreadable_tables(&client).await?;
     drop(client);
     let statuses = crate::compare(&history, migrations);
-    let problems: Vec<String> = statuses
+    let mut problems: Vec<String> = statuses
         .iter()
         .filter_map(|s| {
             s.problem
                 .map(|p| format!("V{}__{}: {}", s.version, s.name, p.as_str()))
         })
         .collect();
+    if !unreadable.is_empty() {
+        problems.push(format!(
+            "role {} cannot read {}: grant it SELECT (a restore without privileges drops the grants)",
+            config.pg_config().get_user().unwrap_or("?"),
+            unreadable.join(", ")
+        ));
+    }
     let database_head = history.iter().map(|r| r.version).max();
     let binary_head = migrations.iter().map(|m| m.version).max();
     let pending = statuses.iter().filter(|s| s.applied_on.is_none()).count();
@@ -77,4 +85,19 @@ pub async fn run(
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Tables in the schemas of the application role's search path that it cannot read.
+async fn unreadable_tables(client: &crate::Client) -> anyhow::Result<Vec<String>> {
+    Ok(client
+        .query(
+            "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname = ANY (current_schemas(false)) \
+             AND NOT has_table_privilege(c.oid, 'SELECT') ORDER BY 1",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|row| row.get(0))
+        .collect())
 }

@@ -69,12 +69,15 @@ struct NewArgs {
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 struct DownTarget {
-    /// Revert every migration newer than this version.
-    #[arg(long, value_name = "VERSION")]
+    /// Revert every migration newer than this version, which must be applied.
+    #[arg(long, value_name = "VERSION", allow_negative_numbers = true)]
     to: Option<i64>,
     /// Revert the newest N migrations.
     #[arg(long, value_name = "N")]
     steps: Option<usize>,
+    /// Revert every applied migration.
+    #[arg(long)]
+    all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +87,9 @@ struct DownArgs {
     /// Print what would be reverted; change nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Confirm a revert of more than one migration.
+    #[arg(long)]
+    yes: bool,
     /// Seconds to wait for another process that is migrating the same database.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     lock_timeout: u64,
@@ -263,52 +269,94 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     while taken(version)? {
         version += 1;
     }
-    let up = args
-        .dir
-        .join(migration_file_name(version, &args.name, Direction::Up));
-    let down = args
-        .dir
-        .join(migration_file_name(version, &args.name, Direction::Down));
-    std::fs::write(&up, format!("-- {}: write the change here.\n", args.name))
-        .with_context(|| format!("cannot write {}", up.display()))?;
-    std::fs::write(
-        &down,
-        format!(
-            "-- Revert {}: undo the change of {}.\n",
-            args.name,
-            up.file_name().unwrap_or_default().to_string_lossy()
-        ),
-    )
-    .with_context(|| format!("cannot write {}", down.display()))?;
+    let up_name = migration_file_name(version, &args.name, Direction::Up);
+    let down_name = migration_file_name(version, &args.name, Direction::Down);
+    // File names are limited to 255 bytes (NAME_MAX); refuse before writing anything.
+    if down_name.len() > MAX_FILE_NAME {
+        let longest = MAX_FILE_NAME - (down_name.len() - args.name.len());
+        anyhow::bail!(
+            "the name is {} characters long, but file names are limited to {MAX_FILE_NAME} bytes: with the version \
+             and `.down.sql` the name can be at most {longest} characters; choose a shorter name; nothing was created",
+            args.name.len()
+        );
+    }
+    let up = args.dir.join(&up_name);
+    let down = args.dir.join(&down_name);
+    let up_text = format!("-- {}: write the change here.\n", args.name);
+    let down_text = format!("-- Revert {}: undo the change of {up_name}.\n", args.name);
+    create_new(&up, &up_text)?;
+    if let Err(error) = create_new(&down, &down_text) {
+        // Never leave an up script without its down script.
+        let _ = std::fs::remove_file(&up);
+        return Err(error.context(format!(
+            "removed {} again; nothing was created",
+            up.display()
+        )));
+    }
     println!("created {}", up.display());
     println!("created {}", down.display());
     println!("write the SQL, then rebuild (`cargo build`) so the binary embeds it");
     Ok(ExitCode::SUCCESS)
 }
 
+/// The longest file name most file systems accept (NAME_MAX).
+const MAX_FILE_NAME: usize = 255;
+
+/// Writes `text` to a file that must not exist yet.
+fn create_new(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 async fn down(
     args: DownArgs,
     migrations: &'static [EmbeddedMigration],
 ) -> anyhow::Result<ExitCode> {
-    let target = match (args.target.to, args.target.steps) {
-        (Some(version), _) => RevertTarget::To(version),
-        (None, Some(steps)) => RevertTarget::Steps(steps),
-        (None, None) => unreachable!("clap requires --to or --steps"),
+    let target = match (args.target.to, args.target.steps, args.target.all) {
+        (Some(version), _, _) => RevertTarget::To(version),
+        (None, Some(steps), _) => RevertTarget::Steps(steps),
+        (None, None, true) => RevertTarget::All,
+        (None, None, false) => unreachable!("clap requires --to, --steps or --all"),
     };
     let config = super::database::migration_config().await?;
     let mut client = crate::connect_direct(&config).await?;
-    // Checked before anything changes: every migration to revert needs a down script.
+    // Checked before anything changes: the target is applied, and every migration to
+    // revert has a down script.
     let plan = crate::plan_revert(&client, migrations, target).await?;
     if plan.is_empty() {
         println!("{}: nothing to revert", config.display_target());
         return Ok(ExitCode::SUCCESS);
     }
+    println!(
+        "{}: plan: revert {} migration(s), newest first:",
+        config.display_target(),
+        plan.len()
+    );
+    for migration in &plan {
+        println!("  {}", migration.label());
+    }
     if args.dry_run {
-        for migration in &plan {
-            println!("would revert {}", migration.label());
-        }
         println!("dry run: nothing was changed");
         return Ok(ExitCode::SUCCESS);
+    }
+    if super::is_production() && (plan.len() > 1 || target == RevertTarget::All) {
+        anyhow::bail!(
+            "refusing to revert {} migrations: PGBAKE_ENV is production, where reverts go one migration at a time \
+             (`pgbake migrate down --steps 1`); nothing was changed",
+            plan.len()
+        );
+    }
+    if plan.len() > 1 && !args.yes {
+        anyhow::bail!(
+            "refusing to revert {} migrations without --yes (the plan is above); nothing was changed",
+            plan.len()
+        );
     }
     let reverted = crate::revert(
         &mut client,

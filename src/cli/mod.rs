@@ -8,9 +8,11 @@ mod database;
 mod db;
 mod describe;
 mod dev;
+mod dumpfile;
 mod health;
 mod lint;
 mod migrate;
+mod restore;
 mod seed;
 
 use std::process::ExitCode;
@@ -42,7 +44,7 @@ enum Command {
     /// Dump the database with pg_dump into a dated, compressed file.
     Backup(backup::BackupArgs),
     /// Restore a backup made by `pgbake backup`.
-    Restore(backup::RestoreArgs),
+    Restore(restore::RestoreArgs),
     /// Check the database: connection, server version, pool, migrations (exit 0 only when healthy).
     Health(health::HealthArgs),
     /// Manage the local development PostgreSQL under ./.pgbake/.
@@ -74,7 +76,7 @@ pub fn main_with(migrations: &'static [EmbeddedMigration]) -> ExitCode {
                     Command::Db(command) => db::run(command, migrations).await,
                     Command::Seed(args) => seed::run(args).await,
                     Command::Backup(args) => backup::backup(args).await,
-                    Command::Restore(args) => backup::restore(args).await,
+                    Command::Restore(args) => restore::restore(args).await,
                     Command::Health(args) => health::run(args, migrations).await,
                     Command::Dev(command) => dev::run(command).await,
                     Command::Describe(_) | Command::Lint(_) => unreachable!("handled above"),
@@ -98,13 +100,28 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Refuses destructive commands when PGBAKE_ENV=production, and without `--yes`.
-fn guard_destructive(what: &str, yes: bool) -> anyhow::Result<()> {
-    if std::env::var("PGBAKE_ENV").is_ok_and(|e| e.eq_ignore_ascii_case("production")) {
+/// Whether `PGBAKE_ENV` names production: `production` or `prod`, in any case, with
+/// surrounding white space ignored (so `Production\n` from a secret file counts).
+pub fn is_production() -> bool {
+    std::env::var_os("PGBAKE_ENV").is_some_and(|value| {
+        let value = value.to_string_lossy().trim().to_ascii_lowercase();
+        value == "production" || value == "prod"
+    })
+}
+
+/// Refuses a command that may destroy data under production (`PGBAKE_ENV`).
+fn refuse_in_production(what: &str) -> anyhow::Result<()> {
+    if is_production() {
         anyhow::bail!(
-            "refusing to {what}: PGBAKE_ENV=production; this command never runs against production"
+            "refusing to {what}: PGBAKE_ENV is production, where this command never runs; nothing was changed"
         );
     }
+    Ok(())
+}
+
+/// Refuses destructive commands under production, and without `--yes`.
+fn guard_destructive(what: &str, yes: bool) -> anyhow::Result<()> {
+    refuse_in_production(what)?;
     if !yes {
         anyhow::bail!("refusing to {what} without --yes; nothing was changed");
     }

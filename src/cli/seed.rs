@@ -37,11 +37,10 @@ pub async fn seed(config: &Config, dir: &Path) -> anyhow::Result<String> {
     }
     let email = std::env::var("PGBAKE_ADMIN_EMAIL").unwrap_or_else(|_| "admin@example.com".into());
     let mut client = crate::connect_direct(config).await?;
-    let admin_exists = client
+    client
         .query_opt("SELECT 1 FROM users WHERE email = $1", &[&email])
         .await
-        .context("cannot read the users table: run `pgbake migrate` before seeding")?
-        .is_some();
+        .context("cannot read the users table: run `pgbake migrate` before seeding")?;
     let (password, generated) = match std::env::var("PGBAKE_ADMIN_PASSWORD") {
         Ok(password) if !password.is_empty() => (password, false),
         _ => (random_password(), true),
@@ -69,6 +68,15 @@ pub async fn seed(config: &Config, dir: &Path) -> anyhow::Result<String> {
             )
         })?;
     }
+    // The admin is ours only when the row holds this run's hash (salted, so unique): when
+    // it existed, or a concurrent seed inserted it first, this run created nothing.
+    let created_admin = transaction
+        .query_opt(
+            "SELECT 1 FROM users WHERE email = $1 AND password_hash = $2",
+            &[&email, &hash],
+        )
+        .await?
+        .is_some();
     transaction.commit().await?;
     let after = row_count(&client).await?;
     let mut summary = format!(
@@ -77,7 +85,7 @@ pub async fn seed(config: &Config, dir: &Path) -> anyhow::Result<String> {
         files.len(),
         after - before
     );
-    if !admin_exists {
+    if created_admin {
         if generated {
             summary.push_str(&format!(
                 "\nadmin user {email} created with password: {password}\n(shown only this once; set PGBAKE_ADMIN_PASSWORD to choose it)"

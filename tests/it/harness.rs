@@ -49,3 +49,64 @@ async fn empty_databases_have_no_schema() {
         .get(0);
     assert_eq!(tables, 0);
 }
+
+/// Run by the test below with DATABASE_URL pointing at a server of its own.
+#[tokio::test]
+#[ignore = "run by the_suite_leaves_nothing_behind_on_a_database_url_server"]
+async fn creates_a_template_a_database_and_a_login_role() {
+    let db = TestDatabase::new().await.unwrap();
+    db.create_login_role("pgbake_cleanup_probe", "PASSWORD 'right-password'")
+        .await
+        .unwrap();
+    // A database the test leaks (as a killed test would).
+    std::mem::forget(TestDatabase::empty().await.unwrap());
+}
+
+#[tokio::test]
+async fn the_suite_leaves_nothing_behind_on_a_database_url_server() {
+    let own = crate::servers::OwnCluster::start("suite-cleanup");
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "harness::creates_a_template_a_database_and_a_login_role",
+            "--exact",
+            "--ignored",
+        ])
+        .env("DATABASE_URL", own.url("postgres"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let admin = pgbake::testing::connect(&own.url("postgres"))
+        .await
+        .unwrap();
+    let leftovers = || async {
+        admin
+            .query_one(
+                "SELECT (SELECT count(*) FROM pg_database WHERE datname LIKE 'pgbake\\_t%') + \
+                 (SELECT count(*) FROM pg_roles WHERE rolname = 'pgbake_cleanup_probe')",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get::<_, i64>(0)
+    };
+    let started = std::time::Instant::now();
+    while leftovers().await > 0 && started.elapsed() < std::time::Duration::from_secs(20) {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let names: Vec<String> = admin
+        .query(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'pgbake\\_t%' \
+             UNION ALL SELECT rolname::text FROM pg_roles WHERE rolname = 'pgbake_cleanup_probe'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(names.is_empty(), "left behind: {names:?}");
+}

@@ -125,7 +125,7 @@ fn migrate_new_creates_both_files_and_refuses_bad_names() {
 async fn down_reverts_newest_first_and_up_again_restores() {
     let db = TestDatabase::new().await.unwrap();
     let env = [("DATABASE_URL", db.url.as_str())];
-    let output = pgbake(&["migrate", "down", "--steps", "2"], &env);
+    let output = pgbake(&["migrate", "down", "--steps", "2", "--yes"], &env);
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let last = pgbake::MIGRATIONS.len();
@@ -146,7 +146,7 @@ async fn down_reverts_newest_first_and_up_again_restores() {
         .get(0);
     assert!(incident_table, "the down script of V5 did not run");
 
-    let output = pgbake(&["migrate", "down", "--to", "1"], &env);
+    let output = pgbake(&["migrate", "down", "--to", "1", "--yes"], &env);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let tables: i64 = client
         .query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'refinery_schema_history'", &[])
@@ -264,7 +264,7 @@ async fn db_create_drop_and_reset_with_guards() {
         &[env[0], ("PGBAKE_ENV", "production")],
     );
     assert!(!production.status.success());
-    assert!(text(&production.stderr).contains("PGBAKE_ENV=production"));
+    assert!(text(&production.stderr).contains("PGBAKE_ENV is production"));
     let production_drop = pgbake(
         &["db", "drop", "--yes"],
         &[env[0], ("PGBAKE_ENV", "production")],

@@ -1,10 +1,13 @@
 //! Integration tests against a real PostgreSQL: a throwaway cluster (or DATABASE_URL),
 //! one fresh database per test.
 
+mod backup;
 mod cli;
 mod connect;
+mod dev;
 mod failures;
 mod faults;
+mod guards;
 mod harness;
 mod lifecycle;
 mod load;
@@ -12,8 +15,12 @@ mod migrate;
 mod pgbouncer;
 mod privileges;
 mod queries;
+mod restore;
 mod reversibility;
+mod servers;
+mod small;
 mod tls;
+mod tls_commands;
 
 use std::process::{Command, Output};
 

@@ -5,12 +5,7 @@ use pgbake::testing::TestDatabase;
 #[tokio::test]
 async fn the_app_role_can_write_rows_but_not_change_tables() {
     let db = TestDatabase::new().await.unwrap();
-    let admin = db.connect().await.unwrap();
-    admin
-        .batch_execute(
-            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgbake_app_login') THEN \
-             CREATE ROLE pgbake_app_login LOGIN IN ROLE pgbake_app; END IF; END $$",
-        )
+    db.create_login_role("pgbake_app_login", "IN ROLE pgbake_app")
         .await
         .unwrap();
     let port = db.config.pg_config().get_ports()[0];

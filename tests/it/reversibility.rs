@@ -88,3 +88,57 @@ async fn the_command_reports_each_check() {
     );
     assert!(stdout.contains("0 failed"), "{stdout}");
 }
+
+#[tokio::test]
+async fn migrate_check_drops_only_the_scratch_databases_it_created() {
+    let _one_at_a_time = CHECKS.lock().await;
+    let admin = pgbake::testing::connect(&server().unwrap().admin_url)
+        .await
+        .unwrap();
+    let check =
+        tokio::spawn(async { pgbake::check_migrations(&admin_config(), pgbake::MIGRATIONS).await });
+    // Another run's scratch database whose name extends this run's prefix (a run with a
+    // longer tag): a pattern match (`LIKE prefix%`, where `_` is any character) takes it.
+    let mut decoy = None;
+    for _ in 0..200 {
+        let fresh: Option<String> = admin
+            .query_opt(
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'pgbake\\_check\\_%\\_fresh'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .map(|r| r.get(0));
+        if let Some(fresh) = fresh {
+            let name = format!("{}9_other_run", fresh.trim_end_matches("_fresh"));
+            admin
+                .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .unwrap();
+            decoy = Some(name);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let decoy = decoy.expect("the check's scratch database never appeared");
+    check.await.unwrap().unwrap();
+    let remaining: Vec<String> = admin
+        .query(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'pgbake\\_check\\_%'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{decoy}\""))
+        .await
+        .unwrap();
+    assert_eq!(
+        remaining,
+        vec![decoy],
+        "the check dropped another run's database or left its own"
+    );
+}
