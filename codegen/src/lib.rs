@@ -70,7 +70,7 @@ pub mod __internals {
     pub use crate::catalog::replay;
     pub use crate::emit::queries::emit_queries;
     pub use crate::infer::Typer;
-    pub use crate::lint::lint_script;
+    pub use crate::lint::{lint_down_script, lint_script};
     pub use crate::lower::emit_problems;
     pub use crate::pipeline::type_queries;
     pub use crate::source::{SqlFile, scan};

@@ -224,3 +224,35 @@ fn deny_lints_turns_findings_into_build_errors() {
     );
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// Down scripts are linted too: their drops and renames are what undoing means, but they
+/// run against a live database like any migration, so locking rules still apply.
+#[test]
+fn down_scripts_are_linted_for_locks_but_may_drop_what_the_up_script_added() {
+    let down = |sql: &str| -> Vec<String> {
+        let mut rules: Vec<String> = pgbake_codegen::__internals::lint_down_script(&Script {
+            path: "sql/migrations/V2__change.down.sql".into(),
+            text: Arc::from(sql),
+            no_transaction: false,
+            statements: Vec::new(),
+        })
+        .into_iter()
+        .map(|f| f.rule)
+        .collect();
+        rules.sort();
+        rules
+    };
+    assert_eq!(
+        down("DROP TABLE users;"),
+        ["require-lock-timeout"],
+        "a drop without lock_timeout queues behind the application's reads"
+    );
+    assert!(down(&format!("{TIMEOUT}DROP TABLE users;")).is_empty());
+    assert!(down(&format!("{TIMEOUT}ALTER TABLE users RENAME COLUMN a TO b;")).is_empty());
+    assert_eq!(
+        down(&format!(
+            "{TIMEOUT}CREATE INDEX users_email ON users (email);"
+        )),
+        ["require-concurrent-index-creation"]
+    );
+}

@@ -112,13 +112,38 @@ impl Finding {
     }
 }
 
-/// Lints the up scripts of `migrations` (down scripts undo changes and are expected to drop).
+/// Rules a down script is exempt from: undoing a migration means dropping or renaming back
+/// what its up script added, which is the point of the script. Locking rules still apply:
+/// a revert runs against a live database too.
+const DOWN_EXEMPT: &[Rule] = &[
+    Rule::BanDropColumn,
+    Rule::BanDropTable,
+    Rule::RenamingColumn,
+    Rule::RenamingTable,
+];
+
+/// Lints the up and down scripts of `migrations`.
 pub fn lint_migrations(migrations: &[Migration]) -> Vec<Finding> {
-    migrations.iter().flat_map(|m| lint_script(&m.up)).collect()
+    migrations
+        .iter()
+        .flat_map(|m| {
+            let down = m.down.iter().flat_map(lint_down_script);
+            lint_script(&m.up).into_iter().chain(down)
+        })
+        .collect()
 }
 
-/// Lints one script.
+/// Lints one up script.
 pub fn lint_script(script: &Script) -> Vec<Finding> {
+    lint_with(script, &[])
+}
+
+/// Lints one down script (without the rules in [`DOWN_EXEMPT`]).
+pub fn lint_down_script(script: &Script) -> Vec<Finding> {
+    lint_with(script, DOWN_EXEMPT)
+}
+
+fn lint_with(script: &Script, exempt_rules: &[Rule]) -> Vec<Finding> {
     let text: &str = &script.text;
     let parsed = squawk_syntax::SourceFile::parse(text);
     let mut linter = Linter::from(RULES.iter().map(|(rule, _)| *rule));
@@ -139,6 +164,7 @@ pub fn lint_script(script: &Script) -> Vec<Finding> {
         .lint(&parsed, text)
         .into_iter()
         .filter(|violation| RULES.iter().any(|(rule, _)| *rule == violation.code))
+        .filter(|violation| !exempt_rules.contains(&violation.code))
         .filter_map(|violation| {
             let rule = violation.code.to_string();
             let start = u32::from(violation.text_range.start()) as usize;
