@@ -27,7 +27,11 @@ fn describe(queries: &str) -> serde_json::Value {
 
 /// `name -> nullable` for every column of the only query.
 fn nullability(sql: &str) -> Vec<(String, bool)> {
-    let json = describe(&format!("--! q :many\n{sql};\n"));
+    first_query_columns(&describe(&format!("--! q :many\n{sql};\n")))
+}
+
+/// `name -> nullable` for every column of the first query of describe's JSON.
+fn first_query_columns(json: &serde_json::Value) -> Vec<(String, bool)> {
     json["queries"][0]["columns"]
         .as_array()
         .unwrap()
@@ -237,17 +241,7 @@ fn delete_returning_shows_rows_that_passed_where() {
     let json = describe(
         "--! purge :many\nDELETE FROM people WHERE nickname IS NOT NULL AND team_id = :team RETURNING id, nickname, team_id, joined;\n",
     );
-    let got: Vec<(String, bool)> = json["queries"][0]["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["name"].as_str().unwrap().to_string(),
-                c["nullable"].as_bool().unwrap(),
-            )
-        })
-        .collect();
+    let got = first_query_columns(&json);
     assert_eq!(
         got,
         columns(&[
@@ -257,4 +251,15 @@ fn delete_returning_shows_rows_that_passed_where() {
             ("joined", false)
         ])
     );
+}
+
+/// PostgreSQL folds unquoted names: a select-list item spelled in capitals is still the
+/// grouping-set expression, NULL in the sets without it.
+#[test]
+fn grouping_set_expressions_match_whatever_the_case_of_their_names() {
+    let got = nullability(
+        "SELECT COALESCE(nickname, 'none') AS nick, count(*) AS n FROM people \
+         GROUP BY ROLLUP (coalesce(nickname, 'none'))",
+    );
+    assert_eq!(got, columns(&[("nick", true), ("n", false)]));
 }

@@ -204,11 +204,7 @@ async fn children_reach_the_server_pgbake_resolved_whatever_pg_variables_say() {
     let restored = pgbake::testing::connect(&a.cluster.url("copy"))
         .await
         .unwrap();
-    let label: String = restored
-        .query_one("SELECT label FROM marker", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let label: String = crate::value(&restored, "SELECT label FROM marker").await;
     assert_eq!(label, "from-A");
     let b_admin = pgbake::testing::connect(&b.cluster.url("postgres"))
         .await

@@ -117,19 +117,7 @@ async fn a_missing_database_via_the_command_says_pgbake_db_create() {
 #[tokio::test]
 async fn migrate_while_another_process_migrates_reports_the_lock_holder() {
     let db = TestDatabase::empty().await.unwrap();
-    let holder = db.connect().await.unwrap();
-    holder
-        .execute(
-            "SELECT pg_advisory_lock($1)",
-            &[&pgbake::MIGRATION_LOCK_KEY],
-        )
-        .await
-        .unwrap();
-    let pid: i32 = holder
-        .query_one("SELECT pg_backend_pid()", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let (holder, pid) = crate::hold_migration_lock(&db).await;
     let output = pgbake(
         &["migrate", "--lock-timeout", "1"],
         &[("DATABASE_URL", &db.url)],
@@ -142,11 +130,11 @@ async fn migrate_while_another_process_migrates_reports_the_lock_holder() {
     );
     assert!(stderr.contains("another process is migrating"), "{stderr}");
     // Nothing was applied while waiting.
-    let history: bool = holder
-        .query_one("SELECT to_regclass('refinery_schema_history') IS NULL", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let history: bool = crate::value(
+        &holder,
+        "SELECT to_regclass('refinery_schema_history') IS NULL",
+    )
+    .await;
     assert!(history);
 }
 

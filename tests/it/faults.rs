@@ -87,11 +87,7 @@ async fn a_server_crash_mid_migration_leaves_nothing_half_applied() {
     // Wait until migration 2 is running, then crash the server.
     let watcher = pgbake::testing::connect(&own.url()).await.unwrap();
     for _ in 0..100 {
-        let sleeping: i64 = watcher
-            .query_one("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND pid <> pg_backend_pid()", &[])
-            .await
-            .unwrap()
-            .get(0);
+        let sleeping: i64 = crate::value(&watcher, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND pid <> pg_backend_pid()").await;
         if sleeping > 0 {
             break;
         }
@@ -132,11 +128,11 @@ async fn a_server_crash_mid_migration_leaves_nothing_half_applied() {
     .await;
     let report = finished.expect("migrate after the restart hung").unwrap();
     assert_eq!(report.applied.len(), 1);
-    let both: bool = client
-        .query_one("SELECT to_regclass('first_half') IS NOT NULL AND to_regclass('second_half') IS NOT NULL", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let both: bool = crate::value(
+        &client,
+        "SELECT to_regclass('first_half') IS NOT NULL AND to_regclass('second_half') IS NOT NULL",
+    )
+    .await;
     assert!(both);
 }
 

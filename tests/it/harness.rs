@@ -39,14 +39,11 @@ async fn each_test_gets_its_own_migrated_database() {
 async fn empty_databases_have_no_schema() {
     let db = TestDatabase::empty().await.unwrap();
     let client = db.connect().await.unwrap();
-    let tables: i64 = client
-        .query_one(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let tables: i64 = crate::value(
+        &client,
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+    )
+    .await;
     assert_eq!(tables, 0);
 }
 

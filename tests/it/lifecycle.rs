@@ -22,14 +22,11 @@ async fn dry_run_prints_the_plan_and_changes_nothing() {
         "the SQL is not shown:\n{stdout}"
     );
     let client = db.connect().await.unwrap();
-    let history: bool = client
-        .query_one(
-            "SELECT to_regclass('refinery_schema_history') IS NOT NULL",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let history: bool = crate::value(
+        &client,
+        "SELECT to_regclass('refinery_schema_history') IS NOT NULL",
+    )
+    .await;
     assert!(!history, "a dry run created the history table");
 }
 
@@ -139,20 +136,13 @@ async fn down_reverts_newest_first_and_up_again_restores() {
         "{stdout}"
     );
     let client = db.connect().await.unwrap();
-    let incident_table: bool = client
-        .query_one("SELECT to_regclass('app_config') IS NULL", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let incident_table: bool =
+        crate::value(&client, "SELECT to_regclass('app_config') IS NULL").await;
     assert!(incident_table, "the down script of V5 did not run");
 
     let output = pgbake(&["migrate", "down", "--to", "1", "--yes"], &env);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    let tables: i64 = client
-        .query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'refinery_schema_history'", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let tables: i64 = crate::value(&client, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'refinery_schema_history'").await;
     assert_eq!(tables, 0);
     let up = pgbake(&["migrate"], &env);
     assert!(up.status.success(), "{}", text(&up.stderr));
@@ -204,11 +194,7 @@ async fn down_refuses_before_changing_anything_when_a_down_script_is_missing() {
         matches!(error, pgbake::Error::NoDownScript { version: 1, .. }),
         "{error}"
     );
-    let b_exists: bool = client
-        .query_one("SELECT to_regclass('b') IS NOT NULL", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let b_exists: bool = crate::value(&client, "SELECT to_regclass('b') IS NOT NULL").await;
     assert!(b_exists, "V2 was reverted although V1 could not be");
 }
 
@@ -270,11 +256,11 @@ async fn db_create_drop_and_reset_with_guards() {
         &[env[0], ("PGBAKE_ENV", "production")],
     );
     assert!(!production_drop.status.success());
-    let kept: i64 = target
-        .query_one("SELECT count(*) FROM companies WHERE slug = 'keep'", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let kept: i64 = crate::value(
+        &target,
+        "SELECT count(*) FROM companies WHERE slug = 'keep'",
+    )
+    .await;
     assert_eq!(kept, 1, "a refused reset changed the database");
     drop(target);
 
@@ -323,14 +309,11 @@ async fn seed_is_idempotent_and_hashes_the_admin_password() {
         .unwrap_or_else(|| panic!("no generated password in:\n{stdout}"));
 
     let client = db.connect().await.unwrap();
-    let hash: String = client
-        .query_one(
-            "SELECT password_hash FROM users WHERE email = 'admin@example.com'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let hash: String = crate::value(
+        &client,
+        "SELECT password_hash FROM users WHERE email = 'admin@example.com'",
+    )
+    .await;
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     use argon2::PasswordVerifier;
     let parsed = argon2::PasswordHash::new(&hash).unwrap();
@@ -371,14 +354,11 @@ async fn seed_uses_the_admin_password_from_the_environment() {
         "the password must not be printed"
     );
     let client = db.connect().await.unwrap();
-    let hash: String = client
-        .query_one(
-            "SELECT password_hash FROM users WHERE user_slug = 'admin'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let hash: String = crate::value(
+        &client,
+        "SELECT password_hash FROM users WHERE user_slug = 'admin'",
+    )
+    .await;
     use argon2::PasswordVerifier;
     argon2::Argon2::default()
         .verify_password(

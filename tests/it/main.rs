@@ -102,19 +102,56 @@ pub fn temp_dir(label: &str) -> std::path::PathBuf {
     dir
 }
 
+/// A session of its own that holds pgbake's migration lock on `db`, and its backend PID.
+pub async fn hold_migration_lock(
+    db: &pgbake::testing::TestDatabase,
+) -> (tokio_postgres::Client, i32) {
+    let holder = db.connect().await.unwrap();
+    holder
+        .execute(
+            "SELECT pg_advisory_lock($1)",
+            &[&pgbake::MIGRATION_LOCK_KEY],
+        )
+        .await
+        .unwrap();
+    let pid: i32 = crate::value(&holder, "SELECT pg_backend_pid()").await;
+    (holder, pid)
+}
+
+/// The first column of the one row `sql` returns.
+pub async fn value<T>(client: &tokio_postgres::Client, sql: &str) -> T
+where
+    T: for<'a> tokio_postgres::types::FromSql<'a>,
+{
+    client
+        .query_one(sql, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .get(0)
+}
+
+/// The first column of every row `sql` returns.
+pub async fn column<T>(client: &tokio_postgres::Client, sql: &str) -> Vec<T>
+where
+    T: for<'a> tokio_postgres::types::FromSql<'a>,
+{
+    client
+        .query(sql, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
 /// Row count and an md5 of every row, per table of the public schema: equal fingerprints
 /// mean equal data.
 pub async fn table_fingerprints(client: &tokio_postgres::Client) -> Vec<(String, i64, String)> {
-    let tables: Vec<String> = client
-        .query(
-            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let tables: Vec<String> = crate::column(
+        client,
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+    )
+    .await;
     let mut out = Vec::new();
     for table in tables {
         let row = client

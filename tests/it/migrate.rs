@@ -55,11 +55,7 @@ async fn reference_schema_has_uuidv7_keys_and_updated_at_triggers() {
     // Keys carry the current time in milliseconds, so keys made in later milliseconds sort later.
     let mut ids = Vec::new();
     for _ in 0..5 {
-        let id: uuid::Uuid = client
-            .query_one("SELECT uuid_generate_v7()", &[])
-            .await
-            .unwrap()
-            .get(0);
+        let id: uuid::Uuid = crate::value(&client, "SELECT uuid_generate_v7()").await;
         ids.push(id);
         tokio::time::sleep(Duration::from_millis(3)).await;
     }
@@ -77,21 +73,16 @@ async fn reference_schema_has_uuidv7_keys_and_updated_at_triggers() {
     );
 
     // Every foreign key column leads some index.
-    let unindexed: Vec<String> = client
-        .query(
-            "SELECT c.conrelid::regclass::text || '.' || a.attname
+    let unindexed: Vec<String> = crate::column(
+        &client,
+        "SELECT c.conrelid::regclass::text || '.' || a.attname
              FROM pg_constraint c
              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
              WHERE c.contype = 'f'
                AND NOT EXISTS (SELECT 1 FROM pg_index i
                                WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1])",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    )
+    .await;
     assert!(
         unindexed.is_empty(),
         "foreign keys without an index: {unindexed:?}"
@@ -253,26 +244,17 @@ async fn a_failing_migration_rolls_back_whole_and_reports_sqlstate_and_line() {
     }
     assert_eq!(error.sqlstate(), Some("42P01"));
     let client = db.connect().await.unwrap();
-    let tables: Vec<String> = client
-        .query(
-            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let tables: Vec<String> = crate::column(
+        &client,
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+    )
+    .await;
     assert_eq!(
         tables,
         ["a", "refinery_schema_history"],
         "migration 2 was half-applied"
     );
-    let history: i64 = client
-        .query_one("SELECT count(*) FROM refinery_schema_history", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let history: i64 = crate::value(&client, "SELECT count(*) FROM refinery_schema_history").await;
     assert_eq!(history, 1);
     assert_eq!(
         advisory_locks(&client).await,
@@ -312,30 +294,18 @@ async fn no_transaction_migrations_run_statement_by_statement() {
     let report = Migrator::new(set).run(&db.pool).await.unwrap();
     assert_eq!(report.applied.len(), 2);
     let client = db.connect().await.unwrap();
-    let indexes: i64 = client
-        .query_one("SELECT count(*) FROM pg_indexes WHERE tablename = 't'", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let indexes: i64 = crate::value(
+        &client,
+        "SELECT count(*) FROM pg_indexes WHERE tablename = 't'",
+    )
+    .await;
     assert_eq!(indexes, 2);
 }
 
 #[tokio::test]
 async fn waiting_for_the_lock_times_out_naming_the_holder() {
     let db = TestDatabase::empty().await.unwrap();
-    let holder = db.connect().await.unwrap();
-    holder
-        .execute(
-            "SELECT pg_advisory_lock($1)",
-            &[&pgbake::MIGRATION_LOCK_KEY],
-        )
-        .await
-        .unwrap();
-    let holder_pid: i32 = holder
-        .query_one("SELECT pg_backend_pid()", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let (holder, holder_pid) = crate::hold_migration_lock(&db).await;
 
     let set = migration_set(&[(1, "a", "CREATE TABLE a (x int);")]);
     let error = Migrator::new(set)

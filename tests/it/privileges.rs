@@ -15,22 +15,15 @@ async fn the_app_role_can_write_rows_but_not_change_tables() {
     );
     let app = pgbake::testing::connect(&url).await.unwrap();
 
-    let id: uuid::Uuid = app
-        .query_one(
-            "INSERT INTO companies (name, slug) VALUES ('Acme', 'acme') RETURNING id",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let id: uuid::Uuid = crate::value(
+        &app,
+        "INSERT INTO companies (name, slug) VALUES ('Acme', 'acme') RETURNING id",
+    )
+    .await;
     app.execute("UPDATE companies SET name = 'Acme 2' WHERE id = $1", &[&id])
         .await
         .unwrap();
-    let history: i64 = app
-        .query_one("SELECT count(*) FROM refinery_schema_history", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let history: i64 = crate::value(&app, "SELECT count(*) FROM refinery_schema_history").await;
     assert!(history > 0);
     app.execute("DELETE FROM companies WHERE id = $1", &[&id])
         .await

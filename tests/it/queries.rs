@@ -129,14 +129,11 @@ async fn generated_functions_round_trip_through_pool_client_and_transaction() {
 
     // Works on a plain client and inside a transaction that rolls back.
     let mut plain = db.connect().await.unwrap();
-    let role_id: uuid::Uuid = plain
-        .query_one(
-            "INSERT INTO roles (name) VALUES ('viewer') RETURNING id",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let role_id: uuid::Uuid = crate::value(
+        &plain,
+        "INSERT INTO roles (name) VALUES ('viewer') RETURNING id",
+    )
+    .await;
     plain
         .execute(
             "INSERT INTO permissions (code) VALUES ('users.read') RETURNING id",
@@ -318,14 +315,11 @@ async fn hostile_text_is_bound_as_parameters_and_stored_verbatim() {
             .get(0);
         assert_eq!(stored.as_deref(), Some(*text));
     }
-    let tables: i64 = client
-        .query_one(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let tables: i64 = crate::value(
+        &client,
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+    )
+    .await;
     assert!(tables >= 10, "a table disappeared");
 }
 
@@ -400,10 +394,6 @@ async fn copy_queries_bulk_load_rows_with_binary_copy() {
             .any(|t| t.notes.as_deref() == Some("timer 1, 'quoted' \t tab"))
     );
     // The rows got their defaults like an INSERT would give them (id, created_at).
-    let ids: i64 = client
-        .query_one("SELECT count(DISTINCT id) FROM incident_timers", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let ids: i64 = crate::value(&client, "SELECT count(DISTINCT id) FROM incident_timers").await;
     assert_eq!(ids, 1000);
 }

@@ -41,14 +41,11 @@ fn backups(dir: &Path) -> (PathBuf, PathBuf) {
 
 /// Fingerprints of the public tables plus the two schemas the backup never had.
 async fn state(client: &tokio_postgres::Client) -> (Vec<(String, i64, String)>, i64) {
-    let others: i64 = client
-        .query_one(
-            "SELECT (SELECT count(*) FROM reporting.daily) + (SELECT count(*) FROM audit.log)",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let others: i64 = crate::value(
+        client,
+        "SELECT (SELECT count(*) FROM reporting.daily) + (SELECT count(*) FROM audit.log)",
+    )
+    .await;
     (table_fingerprints(client).await, others)
 }
 
@@ -193,11 +190,7 @@ async fn a_failing_restore_rolls_back_its_drops() {
     assert!(stderr.contains("rolled back"), "{stderr}");
     assert!(stderr.contains("depend"), "{stderr}");
     assert_eq!(table_fingerprints(&client).await, before);
-    let view: i64 = client
-        .query_one("SELECT count(*) FROM reporting.people", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let view: i64 = crate::value(&client, "SELECT count(*) FROM reporting.people").await;
     assert_eq!(view, 2);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -240,11 +233,7 @@ async fn a_restored_database_serves_the_app_role_and_health_checks_its_access() 
         fresh.name
     );
     let app = pgbake::testing::connect(&app_url).await.unwrap();
-    let users: i64 = app
-        .query_one("SELECT count(*) FROM users", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let users: i64 = crate::value(&app, "SELECT count(*) FROM users").await;
     assert_eq!(users, 2, "the app role cannot read the restored rows");
 
     let health_env = [

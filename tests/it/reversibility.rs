@@ -64,14 +64,11 @@ async fn a_down_script_that_forgets_something_is_caught() {
     let admin = pgbake::testing::connect(&server().unwrap().admin_url)
         .await
         .unwrap();
-    let left: i64 = admin
-        .query_one(
-            "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgbake_check_%'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let left: i64 = crate::value(
+        &admin,
+        "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgbake_check_%'",
+    )
+    .await;
     assert_eq!(left, 0);
 }
 
@@ -122,16 +119,11 @@ async fn migrate_check_drops_only_the_scratch_databases_it_created() {
     }
     let decoy = decoy.expect("the check's scratch database never appeared");
     check.await.unwrap().unwrap();
-    let remaining: Vec<String> = admin
-        .query(
-            "SELECT datname::text FROM pg_database WHERE datname LIKE 'pgbake\\_check\\_%'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let remaining: Vec<String> = crate::column(
+        &admin,
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'pgbake\\_check\\_%'",
+    )
+    .await;
     admin
         .batch_execute(&format!("DROP DATABASE IF EXISTS \"{decoy}\""))
         .await

@@ -50,14 +50,11 @@ async fn verify_full_checks_the_chain_and_the_host_name() {
         .await
         .unwrap();
     let client = pool.get().await.unwrap();
-    let ssl: bool = client
-        .query_one(
-            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let ssl: bool = crate::value(
+        &client,
+        "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+    )
+    .await;
     assert!(ssl, "the connection is not encrypted");
 
     // 127.0.0.1 is not in the certificate: verify-full refuses, verify-ca accepts.

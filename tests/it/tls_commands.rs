@@ -123,14 +123,11 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
         ))
         .unwrap();
         let client = pgbake::connect_direct(&config).await.unwrap();
-        let ssl: bool = client
-            .query_one(
-                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-                &[],
-            )
-            .await
-            .unwrap()
-            .get(0);
+        let ssl: bool = crate::value(
+            &client,
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+        )
+        .await;
         assert!(ssl, "sslmode={mode}: the session is not encrypted");
         let pool = pgbake::connect(&config).await.unwrap();
         let ssl: bool = pool

@@ -216,7 +216,7 @@ pub(crate) fn grouping_of(group_by: Option<&GroupByExpr>) -> (bool, bool, Vec<Ex
                     sets.iter()
                         .flatten()
                         .filter(|x| !matches!(x, Expr::Identifier(_) | Expr::CompoundIdentifier(_)))
-                        .cloned(),
+                        .map(fold_identifiers),
                 );
             }
         }
@@ -233,7 +233,11 @@ pub(crate) fn grouping_of(group_by: Option<&GroupByExpr>) -> (bool, bool, Vec<Ex
 /// Whether a select-list item is, or contains as a sub-expression, one of the grouping
 /// sets' expressions: it is NULL in the sets without that expression.
 pub(crate) fn contains_grouping_expression(item: &Expr, grouping_exprs: &[Expr]) -> bool {
-    sqlparser::ast::visit_expressions(item, |e| {
+    if grouping_exprs.is_empty() {
+        return false;
+    }
+    let item = fold_identifiers(item);
+    sqlparser::ast::visit_expressions(&item, |e| {
         if grouping_exprs.contains(e) {
             ControlFlow::Break(())
         } else {
@@ -241,6 +245,33 @@ pub(crate) fn contains_grouping_expression(item: &Expr, grouping_exprs: &[Expr])
         }
     })
     .is_break()
+}
+
+/// `expr` with every unquoted identifier and function name folded to lower case, as
+/// PostgreSQL folds them, so that `COALESCE(x, 0)` and `coalesce(x, 0)` compare equal.
+fn fold_identifiers(expr: &Expr) -> Expr {
+    fn fold(ident: &mut sqlparser::ast::Ident) {
+        if ident.quote_style.is_none() {
+            ident.value = ident.value.to_lowercase();
+        }
+    }
+    let mut expr = expr.clone();
+    let _ = sqlparser::ast::visit_expressions_mut(&mut expr, |e| {
+        match e {
+            Expr::Identifier(ident) => fold(ident),
+            Expr::CompoundIdentifier(parts) => parts.iter_mut().for_each(fold),
+            Expr::Function(function) => {
+                for part in &mut function.name.0 {
+                    if let sqlparser::ast::ObjectNamePart::Identifier(ident) = part {
+                        fold(ident);
+                    }
+                }
+            }
+            _ => {}
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    expr
 }
 
 impl Inference<'_> {
