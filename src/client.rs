@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::OnceLock;
 
 use postgres_types::{Kind, ToSql, Type};
-use tokio_postgres::{Row, RowStream};
+use tokio_postgres::Row;
 
 /// How statements reach the server (`DB_STATEMENT_MODE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -110,9 +110,10 @@ fn builtin(name: &str) -> Option<Type> {
         .cloned()
 }
 
-/// Anything a generated query can run on: [`crate::Client`] and [`crate::Transaction`]
-/// (which follow the pool's [`StatementMode`]), deadpool-postgres clients and transactions,
-/// and plain tokio-postgres clients and transactions (prepared statements).
+/// Anything a generated query can run on: the [`crate::Pool`] itself (statements share a
+/// few pooled connections, pipelined), [`crate::Client`] and [`crate::Transaction`] (which
+/// follow the pool's [`StatementMode`]), deadpool-postgres clients and transactions, and
+/// plain tokio-postgres clients and transactions (prepared statements).
 ///
 /// The method names differ from tokio-postgres's own so both can be in scope.
 pub trait GenericClient: Sync {
@@ -123,33 +124,38 @@ pub trait GenericClient: Sync {
         &self,
         sql: &'static Sql,
         params: &[&(dyn ToSql + Sync)],
-    ) -> impl Future<Output = Result<Vec<Row>, tokio_postgres::Error>> + Send;
+    ) -> impl Future<Output = Result<Vec<Row>, crate::Error>> + Send;
     /// Runs a query that returns zero or one row (more than one is an error).
     fn fetch_opt(
         &self,
         sql: &'static Sql,
         params: &[&(dyn ToSql + Sync)],
-    ) -> impl Future<Output = Result<Option<Row>, tokio_postgres::Error>> + Send;
+    ) -> impl Future<Output = Result<Option<Row>, crate::Error>> + Send;
     /// Runs a statement and returns the number of rows it affected.
     fn execute_sql(
         &self,
         sql: &'static Sql,
         params: &[&(dyn ToSql + Sync)],
-    ) -> impl Future<Output = Result<u64, tokio_postgres::Error>> + Send;
+    ) -> impl Future<Output = Result<u64, crate::Error>> + Send;
+    /// Runs a query and streams its rows (on the pool, over a connection of its own that
+    /// the stream holds until it is dropped).
+    fn fetch_stream(
+        &self,
+        sql: &'static Sql,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> impl Future<Output = Result<crate::RowStream, crate::Error>> + Send;
+}
+
+/// A client that is one session of its own: everything [`GenericClient`] is except the
+/// pool. `:copy` queries need one (COPY holds its connection until it ends): pass
+/// `&pool.get().await?`, a transaction or a tokio-postgres client.
+pub trait SessionClient: GenericClient {
     /// Starts `COPY … FROM STDIN` (prepared: COPY needs a session, so behind PgBouncer use
     /// session pooling or a direct connection for bulk loads).
     fn copy_in_sql(
         &self,
         sql: &'static Sql,
-    ) -> impl Future<
-        Output = Result<tokio_postgres::CopyInSink<bytes::Bytes>, tokio_postgres::Error>,
-    > + Send;
-    /// Runs a query and streams its rows.
-    fn fetch_stream(
-        &self,
-        sql: &'static Sql,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> impl Future<Output = Result<RowStream, tokio_postgres::Error>> + Send;
+    ) -> impl Future<Output = Result<tokio_postgres::CopyInSink<bytes::Bytes>, crate::Error>> + Send;
 }
 
 /// Parameters paired with the types to send for an unnamed statement.
@@ -175,82 +181,85 @@ macro_rules! generic_client {
                 &self,
                 sql: &'static Sql,
                 params: &[&(dyn ToSql + Sync)],
-            ) -> Result<Vec<Row>, tokio_postgres::Error> {
+            ) -> Result<Vec<Row>, crate::Error> {
                 let inner: &$inner = self;
-                match self.statement_mode() {
+                Ok(match self.statement_mode() {
                     StatementMode::Unnamed => {
-                        inner.query_typed(sql.text, &typed(sql, params)).await
+                        inner.query_typed(sql.text, &typed(sql, params)).await?
                     }
                     StatementMode::Prepared => {
                         let ($this, $sql) = (self, sql.text);
                         let statement = $prepare?;
-                        inner.query(&statement, params).await
+                        inner.query(&statement, params).await?
                     }
-                }
+                })
             }
 
             async fn fetch_opt(
                 &self,
                 sql: &'static Sql,
                 params: &[&(dyn ToSql + Sync)],
-            ) -> Result<Option<Row>, tokio_postgres::Error> {
+            ) -> Result<Option<Row>, crate::Error> {
                 let inner: &$inner = self;
-                match self.statement_mode() {
+                Ok(match self.statement_mode() {
                     StatementMode::Unnamed => {
-                        inner.query_typed_opt(sql.text, &typed(sql, params)).await
+                        inner.query_typed_opt(sql.text, &typed(sql, params)).await?
                     }
                     StatementMode::Prepared => {
                         let ($this, $sql) = (self, sql.text);
                         let statement = $prepare?;
-                        inner.query_opt(&statement, params).await
+                        inner.query_opt(&statement, params).await?
                     }
-                }
+                })
             }
 
             async fn execute_sql(
                 &self,
                 sql: &'static Sql,
                 params: &[&(dyn ToSql + Sync)],
-            ) -> Result<u64, tokio_postgres::Error> {
+            ) -> Result<u64, crate::Error> {
                 let inner: &$inner = self;
-                match self.statement_mode() {
+                Ok(match self.statement_mode() {
                     StatementMode::Unnamed => {
-                        inner.execute_typed(sql.text, &typed(sql, params)).await
+                        inner.execute_typed(sql.text, &typed(sql, params)).await?
                     }
                     StatementMode::Prepared => {
                         let ($this, $sql) = (self, sql.text);
                         let statement = $prepare?;
-                        inner.execute(&statement, params).await
+                        inner.execute(&statement, params).await?
                     }
-                }
-            }
-
-            async fn copy_in_sql(
-                &self,
-                sql: &'static Sql,
-            ) -> Result<tokio_postgres::CopyInSink<bytes::Bytes>, tokio_postgres::Error> {
-                let inner: &$inner = self;
-                let ($this, $sql) = (self, sql.text);
-                let statement = $prepare?;
-                inner.copy_in(&statement).await
+                })
             }
 
             async fn fetch_stream(
                 &self,
                 sql: &'static Sql,
                 params: &[&(dyn ToSql + Sync)],
-            ) -> Result<RowStream, tokio_postgres::Error> {
+            ) -> Result<crate::RowStream, crate::Error> {
                 let inner: &$inner = self;
-                match self.statement_mode() {
+                let rows = match self.statement_mode() {
                     StatementMode::Unnamed => {
-                        inner.query_typed_raw(sql.text, typed(sql, params)).await
+                        inner.query_typed_raw(sql.text, typed(sql, params)).await?
                     }
                     StatementMode::Prepared => {
                         let ($this, $sql) = (self, sql.text);
                         let statement = $prepare?;
-                        inner.query_raw(&statement, params.iter().copied()).await
+                        inner.query_raw(&statement, params.iter().copied()).await?
                     }
-                }
+                };
+                Ok(crate::RowStream::new(rows))
+            }
+        }
+
+        impl SessionClient for $ty {
+            async fn copy_in_sql(
+                &self,
+                sql: &'static Sql,
+            ) -> Result<tokio_postgres::CopyInSink<bytes::Bytes>, crate::Error> {
+                let inner: &$inner = self;
+                let ($this, $sql) = (self, sql.text);
+                let statement = $prepare?;
+                Ok(inner.copy_in(&statement).await?)
             }
         }
     };

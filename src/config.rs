@@ -42,6 +42,10 @@ pub struct Config {
     /// How generated queries send statements (`DB_STATEMENT_MODE`: `prepared`, the
     /// default, or `unnamed` behind PgBouncer in transaction pooling mode).
     pub statement_mode: crate::StatementMode,
+    /// Connections that statements run on `&pool` share, pipelined
+    /// (`DB_SHARED_CONNECTIONS`, default 2, at most `max_connections`). Each is taken from
+    /// the pool while calls are in flight on it and returned when none are.
+    pub shared_connections: usize,
     pub(crate) pg: tokio_postgres::Config,
 }
 
@@ -169,10 +173,19 @@ impl Config {
                 }
             };
         }
+        if let Some(v) = lookup("DB_SHARED_CONNECTIONS") {
+            self.shared_connections = parse_count("DB_SHARED_CONNECTIONS", &v, 1)?;
+        }
         if let Some(v) = lookup("DB_CONNECT_RETRIES") {
             self.connect_retries = parse_count("DB_CONNECT_RETRIES", &v, 0)? as u32;
         }
         Ok(self)
+    }
+
+    /// Sets how many pooled connections statements on `&pool` share (at least 1).
+    pub fn shared_connections(mut self, n: usize) -> Config {
+        self.shared_connections = n.max(1);
+        self
     }
 
     /// Sets the largest pool size.
@@ -307,6 +320,7 @@ impl Config {
             ssl_mode,
             ssl_root_cert,
             statement_mode: crate::StatementMode::Prepared,
+            shared_connections: 2,
             pg,
         })
     }

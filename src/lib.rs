@@ -10,10 +10,12 @@ mod client;
 mod codec;
 mod config;
 mod error;
+mod fetch;
 mod libpq;
 mod migrate;
 mod pool;
 mod revert;
+mod shared;
 mod status;
 mod tls;
 mod url;
@@ -27,10 +29,11 @@ pub mod queries;
 pub mod testing;
 
 pub use check::{CheckResult, check_migrations, schema_dump};
-pub use client::{GenericClient, ParamKind, ParamType, Sql, StatementMode};
+pub use client::{GenericClient, ParamKind, ParamType, SessionClient, Sql, StatementMode};
 pub use codec::*;
 pub use config::{Config, SslMode};
 pub use error::Error;
+pub use fetch::FromRow;
 pub use migrate::{
     AppliedMigration, EmbeddedMigration, EmbeddedScript, HISTORY_TABLE, HistoryRow,
     MIGRATION_LOCK_KEY, MigrationReport, Migrator, ensure_history_table, lock_holder, migrate,
@@ -40,6 +43,7 @@ pub use pool::{
     Client, Pool, Transaction, acquire, build_pool, connect, connect_direct, connect_url,
 };
 pub use revert::{RevertTarget, baseline, plan_revert, revert};
+pub use shared::RowStream;
 pub use status::{MigrationStatus, Problem, compare, migration_status};
 
 /// The migrations of this crate's `sql/migrations/`, embedded at build time.
@@ -52,6 +56,7 @@ mod generated_migrations {
 /// Re-exports for generated code; not a stable API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::fetch::{exec, many, one, opt, stream};
     pub use bytes;
     pub use chrono;
     pub use futures_util;

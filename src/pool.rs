@@ -8,9 +8,15 @@ use crate::{Config, Error, StatementMode};
 
 /// The connection pool: deadpool-postgres, plus the [`StatementMode`] its connections use.
 /// Cloning is cheap (all clones share one pool).
+///
+/// Generated queries run on `&pool` directly: those statements share a few pooled
+/// connections ([`Config::shared_connections`]), and concurrent calls are pipelined on them.
+/// Transactions, `:copy`, `SET`, advisory locks, `LISTEN` and anything else that needs a
+/// session of its own take a connection with [`Pool::get`].
 #[derive(Debug, Clone)]
 pub struct Pool {
     inner: deadpool_postgres::Pool,
+    pub(crate) shared: std::sync::Arc<crate::shared::Shared>,
     mode: StatementMode,
     acquire_timeout: Duration,
     connect_timeout: Duration,
@@ -185,6 +191,11 @@ pub fn build_pool(config: &Config) -> Result<Pool, Error> {
         .map_err(|e| Error::Pool(e.to_string()))?;
     Ok(Pool {
         inner,
+        shared: std::sync::Arc::new(crate::shared::Shared::new(
+            config
+                .shared_connections
+                .clamp(1, config.max_connections.max(1)),
+        )),
         mode: config.statement_mode,
         acquire_timeout: config.acquire_timeout,
         connect_timeout: config.connect_timeout,

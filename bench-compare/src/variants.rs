@@ -32,6 +32,9 @@ pub enum Variant {
     PgbakeHeld,
     /// One pooled connection per worker with `depth` generated calls in flight.
     PgbakePipelined,
+    /// The generated function called on `&pool` by each of the C callers: statements share
+    /// the pool's shared connections (default 2), pipelined.
+    PgbakeOnPool,
     /// sqlx `PgPool` + `query_scalar(…).fetch_optional(&pool)`, without the ping sqlx sends
     /// before each checkout by default (`test_before_acquire(false)`), as deadpool's fast
     /// recycling (pgbake's setting) sends none.
@@ -39,7 +42,7 @@ pub enum Variant {
 }
 
 impl Variant {
-    pub const ALL: [Variant; 8] = [
+    pub const ALL: [Variant; 9] = [
         Variant::PgbenchPrepared,
         Variant::PgbenchSimple,
         Variant::TokioPostgres,
@@ -47,6 +50,7 @@ impl Variant {
         Variant::Pgbake,
         Variant::PgbakeHeld,
         Variant::PgbakePipelined,
+        Variant::PgbakeOnPool,
         Variant::Sqlx,
     ];
 
@@ -59,6 +63,7 @@ impl Variant {
             Variant::Pgbake => "pgbake",
             Variant::PgbakeHeld => "pgbake held connection",
             Variant::PgbakePipelined => "pgbake pipelined",
+            Variant::PgbakeOnPool => "pgbake on &pool",
             Variant::Sqlx => "sqlx",
         }
     }
@@ -73,6 +78,7 @@ impl Variant {
             Variant::Pgbake => "pgbake",
             Variant::PgbakeHeld => "pgbake-held",
             Variant::PgbakePipelined => "pgbake-pipelined",
+            Variant::PgbakeOnPool => "pgbake-on-pool",
             Variant::Sqlx => "sqlx",
         }
     }
@@ -99,6 +105,7 @@ pub async fn run(variant: Variant, target: &Target, shape: Shape) -> Result<f64,
         Variant::Pgbake => pgbake_pool(target, shape).await,
         Variant::PgbakeHeld => pgbake_held(target, shape).await,
         Variant::PgbakePipelined => pgbake_pipelined(target, shape).await,
+        Variant::PgbakeOnPool => pgbake_on_pool(target, shape).await,
         Variant::Sqlx => sqlx_pool(target, shape).await,
     }
 }
@@ -322,6 +329,37 @@ async fn pgbake_pipelined(target: &Target, shape: Shape) -> Result<f64, Error> {
             .await
         });
     }
+    let tps = measure(workers, shape.duration).await;
+    pool.close();
+    tps
+}
+
+async fn pgbake_on_pool(target: &Target, shape: Shape) -> Result<f64, Error> {
+    let pool = pgbake_pool_for(target, shape.clients).await?;
+    // Prepare on every pooled connection first, as a warmed-up service would have.
+    let held: Vec<_> =
+        futures_util::future::try_join_all((0..shape.clients).map(|_| pool.get())).await?;
+    for client in &held {
+        accounts::account_balance(client, 1).await?;
+    }
+    drop(held);
+    let workers: Vec<_> = (0..shape.clients)
+        .map(|_| {
+            let pool = pool.clone();
+            let rows = target.rows;
+            move |deadline: Instant| async move {
+                let mut random = fastrand::Rng::new();
+                let mut done = 0;
+                while Instant::now() < deadline {
+                    let aid = random.i32(1..=rows);
+                    let row = accounts::account_balance(&pool, aid).await?;
+                    std::hint::black_box(row.ok_or("no such account")?);
+                    done += 1;
+                }
+                Ok::<u64, Error>(done)
+            }
+        })
+        .collect();
     let tps = measure(workers, shape.duration).await;
     pool.close();
     tps

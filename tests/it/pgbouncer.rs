@@ -152,6 +152,34 @@ async fn generated_queries_work_through_pgbouncer_in_transaction_mode() {
         .unwrap();
     assert_eq!(page.len(), 200);
 
+    // The same calls straight on `&pool`: statements share the pool's connections and
+    // concurrent ones are pipelined through PgBouncer, a failing one fails alone.
+    let calls = (0..64).map(|i| {
+        let pool = &pool;
+        async move {
+            let email = format!("t{}-{}@bounce.test", i % 8, i % 25);
+            let found = users::user_by_email(pool, &email).await?.expect("created");
+            let ids = [found.id];
+            assert_eq!(users::users_by_ids(pool, &ids).await?.len(), 1);
+            if i % 4 == 0 {
+                // A duplicate slug: a unique violation on this call only.
+                companies::create_company(pool, "Dup", "bounce", None).await?;
+            }
+            Ok::<_, pgbake::Error>(found.email == email)
+        }
+    });
+    let results = futures_util::future::join_all(calls).await;
+    for (i, result) in results.iter().enumerate() {
+        match result {
+            Ok(matched) => assert!(*matched && i % 4 != 0),
+            Err(error) => assert_eq!((i % 4, error.sqlstate()), (0, Some("23505")), "{error}"),
+        }
+    }
+    let page = users::list_company_users(&pool, company.id, 500, 0)
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 200);
+
     // A transaction through PgBouncer keeps one server connection and still works.
     let mut client = pool.get().await.unwrap();
     let transaction = client.transaction().await.unwrap();

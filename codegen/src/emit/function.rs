@@ -19,12 +19,13 @@ pub(super) fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
         Cardinality::Exec => {
             let fn_name = ident(&q.name);
             let signature_params = &params.signature;
-            let prepare = prepare(q, &params);
+            let (sql_static, sql_ident) = sql_static(q);
+            let call = call(&params, quote! { exec }, &sql_ident);
             quote! {
+                #sql_static
                 #(#docs)*
                 pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<u64, ::pgbake::Error> {
-                    #prepare
-                    Ok(db.execute_sql(&SQL, params).await?)
+                    #call
                 }
             }
         }
@@ -131,9 +132,9 @@ impl ParamsCode {
             })
             .collect();
         let refs = if use_struct {
-            quote! { #(#names as &(dyn ::pgbake::__private::postgres_types::ToSql + Sync)),* }
+            quote! { #(#names),* }
         } else {
-            quote! { #(&#names as &(dyn ::pgbake::__private::postgres_types::ToSql + Sync)),* }
+            quote! { #(&#names),* }
         };
         ParamsCode {
             names,
@@ -149,23 +150,31 @@ impl ParamsCode {
     }
 }
 
-/// The statement's `static SQL` and the `params` slice every query function starts with.
-fn prepare(q: &Query, params: &ParamsCode) -> TokenStream {
+/// The statement as a module-level `static` (shared by a query's functions) and its name.
+fn sql_static(q: &Query) -> (TokenStream, syn::Ident) {
     let full_name = format!("{}::{}", q.module, q.name);
     let sql = &q.sql;
     let param_type_items = q.params.iter().map(|p| param_type(&p.pg_type));
-    let bindings = &params.bindings;
-    let domain_bindings = &params.domain_bindings;
-    let param_refs = &params.refs;
-    quote! {
-        static SQL: ::pgbake::Sql = ::pgbake::Sql {
+    let sql_ident = format_ident!("{}_SQL", q.name.to_uppercase());
+    let item = quote! {
+        static #sql_ident: ::pgbake::Sql = ::pgbake::Sql {
             name: #full_name,
             text: #sql,
             param_types: &[#(#param_type_items),*],
         };
+    };
+    (item, sql_ident)
+}
+
+/// A query function's body: bind the parameters, then one call of the runtime's `helper`.
+fn call(params: &ParamsCode, helper: TokenStream, sql_ident: &syn::Ident) -> TokenStream {
+    let bindings = &params.bindings;
+    let domain_bindings = &params.domain_bindings;
+    let param_refs = &params.refs;
+    quote! {
         #bindings
         #(#domain_bindings)*
-        let params: &[&(dyn ::pgbake::__private::postgres_types::ToSql + Sync)] = &[#param_refs];
+        ::pgbake::__private::#helper(db, &#sql_ident, &[#param_refs]).await
     }
 }
 
@@ -211,9 +220,8 @@ fn row_struct(q: &Query, options: &EmitOptions) -> TokenStream {
         #[derive(Debug, Clone, PartialEq)]
         #serde
         pub struct #row { #(#[doc = #field_docs] pub #fields: #field_types,)* }
-        impl #row {
-            #[doc(hidden)]
-            pub fn from_row(row: &::pgbake::__private::tokio_postgres::Row) -> Result<Self, ::pgbake::Error> {
+        impl ::pgbake::FromRow for #row {
+            fn from_row(row: &::pgbake::__private::tokio_postgres::Row) -> Result<Self, ::pgbake::Error> {
                 Ok(Self { #(#fields: #getters,)* })
             }
         }
@@ -224,55 +232,49 @@ fn row_struct(q: &Query, options: &EmitOptions) -> TokenStream {
 fn row_functions(q: &Query, params: &ParamsCode, docs: &[TokenStream]) -> TokenStream {
     let fn_name = ident(&q.name);
     let row = format_ident!("{}Row", camel_case(&q.name));
-    let full_name = format!("{}::{}", q.module, q.name);
     let signature_params = &params.signature;
-    let prepare = prepare(q, params);
-    match q.cardinality {
-        Cardinality::One => quote! {
-            #(#docs)*
-            pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<#row, ::pgbake::Error> {
-                #prepare
-                match db.fetch_opt(&SQL, params).await? {
-                    Some(row) => #row::from_row(&row),
-                    None => Err(::pgbake::Error::NoRows { query: #full_name }),
+    let (sql_static, sql_ident) = sql_static(q);
+    let functions = match q.cardinality {
+        Cardinality::One => {
+            let call = call(params, quote! { one }, &sql_ident);
+            quote! {
+                #(#docs)*
+                pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<#row, ::pgbake::Error> {
+                    #call
                 }
             }
-        },
-        Cardinality::Opt => quote! {
-            #(#docs)*
-            pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Option<#row>, ::pgbake::Error> {
-                #prepare
-                match db.fetch_opt(&SQL, params).await? {
-                    Some(row) => Ok(Some(#row::from_row(&row)?)),
-                    None => Ok(None),
+        }
+        Cardinality::Opt => {
+            let call = call(params, quote! { opt }, &sql_ident);
+            quote! {
+                #(#docs)*
+                pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Option<#row>, ::pgbake::Error> {
+                    #call
                 }
             }
-        },
+        }
         _ => {
             let stream_name = format_ident!("{}_stream", q.name);
             let stream_doc = format!(
                 " Streams the rows of [`{}`] instead of collecting them.",
                 q.name
             );
+            let many = call(params, quote! { many }, &sql_ident);
+            let stream = call(params, quote! { stream }, &sql_ident);
             quote! {
                 #(#docs)*
                 pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Vec<#row>, ::pgbake::Error> {
-                    #prepare
-                    db.fetch_all(&SQL, params).await?.iter().map(#row::from_row).collect()
+                    #many
                 }
                 #[doc = #stream_doc]
                 pub async fn #stream_name<'a>(db: &'a impl ::pgbake::GenericClient, #signature_params)
                     -> Result<impl ::pgbake::__private::futures_util::Stream<Item = Result<#row, ::pgbake::Error>> + 'a, ::pgbake::Error> {
-                    #prepare
-                    let rows = db.fetch_stream(&SQL, params).await?;
-                    Ok(::pgbake::__private::futures_util::StreamExt::map(rows, |row| match row {
-                        Ok(row) => #row::from_row(&row),
-                        Err(e) => Err(::pgbake::Error::from(e)),
-                    }))
+                    #stream
                 }
             }
         }
-    }
+    };
+    quote! { #sql_static #functions }
 }
 
 /// A `:copy` query's function: rows of its params struct through one binary COPY.
@@ -308,7 +310,7 @@ fn copy_function(q: &Query, params: &ParamsCode, docs: &[TokenStream]) -> TokenS
         ///
         /// Loads the rows with one binary `COPY … FROM STDIN`; returns how many were loaded.
         pub async fn #fn_name #generics(
-            db: &impl ::pgbake::GenericClient,
+            db: &impl ::pgbake::SessionClient,
             rows: impl IntoIterator<Item = #item>,
         ) -> Result<u64, ::pgbake::Error> {
             static SQL: ::pgbake::Sql = ::pgbake::Sql {

@@ -73,6 +73,9 @@ pub fn emit_queries(queries: &[Query], options: &EmitOptions) -> String {
 pub(super) fn param_type(ty: &PgType) -> TokenStream {
     let name = &ty.name;
     let array = ty.array;
+    if matches!(ty.kind, TypeKind::Base | TypeKind::Pseudo) {
+        return quote! { ::pgbake::ParamType::builtin(#name, #array) };
+    }
     let (schema, kind) = match &ty.kind {
         TypeKind::Enum { schema, variants } => (
             schema.clone(),
