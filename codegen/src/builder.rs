@@ -25,6 +25,7 @@ pub struct Builder {
     sql_dir: PathBuf,
     out_dir: Option<PathBuf>,
     deny_lints: bool,
+    check_schema: bool,
     emit: emit::queries::EmitOptions,
 }
 
@@ -55,6 +56,7 @@ impl Builder {
             sql_dir: sql_dir.into(),
             out_dir: None,
             deny_lints: false,
+            check_schema: std::env::var_os("PGBAKE_CHECK_SCHEMA").is_some_and(|v| v == "1"),
             emit: emit::queries::EmitOptions::default(),
         }
     }
@@ -70,6 +72,14 @@ impl Builder {
     /// reports them as warnings in [`BuildReport::lints`].
     pub fn deny_lints(mut self, deny: bool) -> Self {
         self.deny_lints = deny;
+        self
+    }
+
+    /// Fails the build when `sql/schema/` declares a schema other than the one
+    /// `sql/migrations/` leave (what `pgbake migrate diff --check` reports). The default is
+    /// `false`, or `true` when `PGBAKE_CHECK_SCHEMA=1`.
+    pub fn check_schema(mut self, check: bool) -> Self {
+        self.check_schema = check;
         self
     }
 
@@ -101,6 +111,9 @@ impl Builder {
                     diagnostic.severity = crate::diagnostic::Severity::Error;
                     diagnostic
                 }));
+        }
+        if self.check_schema {
+            analysis.diagnostics.extend(self.schema_problems());
         }
         if !analysis.diagnostics.is_empty() {
             return Err(BuildError {
@@ -181,3 +194,27 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
+
+impl Builder {
+    /// Each difference between `sql/schema/` and `sql/migrations/`, as a diagnostic.
+    fn schema_problems(&self) -> Vec<Diagnostic> {
+        let schema_dir = self.sql_dir.join("schema").to_string_lossy().to_string();
+        let help = "run `pgbake migrate diff <name>` to write the migration, or change sql/schema/";
+        match crate::schema::differences(&self.sql_dir) {
+            Ok(differences) => differences
+                .into_iter()
+                .map(|d| {
+                    Diagnostic::file(
+                        Code::SchemaDrift,
+                        &schema_dir,
+                        format!("sql/schema/ and sql/migrations/ differ: {d}"),
+                    )
+                    .with_help(help)
+                })
+                .collect(),
+            Err(error) => vec![
+                Diagnostic::file(Code::SchemaDrift, &schema_dir, error.to_string()).with_help(help),
+            ],
+        }
+    }
+}

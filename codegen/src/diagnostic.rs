@@ -88,6 +88,8 @@ pub enum Code {
     NoRustType,
     /// The generated files cannot be written.
     Output,
+    /// `sql/schema/` and `sql/migrations/` disagree (with `Builder::check_schema`).
+    SchemaDrift,
     /// A bug in pgbake-codegen (it crashed).
     Internal,
 }
@@ -124,6 +126,7 @@ impl Code {
             Code::DuplicateColumn => "duplicate-column",
             Code::NoRustType => "no-rust-type",
             Code::Output => "output",
+            Code::SchemaDrift => "schema-drift",
             Code::Internal => "internal",
         }
     }

@@ -49,6 +49,7 @@ mod lower;
 mod migrations;
 mod pg;
 mod pipeline;
+pub mod schema;
 mod source;
 mod syntax;
 mod types;

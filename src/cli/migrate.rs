@@ -32,6 +32,11 @@ enum MigrateSubcommand {
     /// On scratch databases: run up, down, up for every migration and compare schemas, and
     /// compare every upgrade path with a fresh install (exit 1 on a difference).
     Check,
+    /// Write the migration from what sql/migrations/ leave to what sql/schema/ declares
+    /// (no database; --check lists differences and exits 1).
+    Diff(super::schema_diff::DiffArgs),
+    /// List what differs between DATABASE_URL and what the migrations make (exit 1 on drift).
+    Drift(super::schema_diff::DriftArgs),
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +117,8 @@ pub async fn run(
         Some(MigrateSubcommand::Down(args)) => down(args, migrations).await,
         Some(MigrateSubcommand::Baseline(args)) => baseline(args, migrations).await,
         Some(MigrateSubcommand::Check) => check(migrations).await,
+        Some(MigrateSubcommand::Diff(args)) => super::schema_diff::diff(args),
+        Some(MigrateSubcommand::Drift(args)) => super::schema_diff::drift(args, migrations).await,
     }
 }
 

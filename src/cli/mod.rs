@@ -13,6 +13,7 @@ mod health;
 mod lint;
 mod migrate;
 mod restore;
+mod schema_diff;
 mod seed;
 
 use std::process::ExitCode;

@@ -18,6 +18,7 @@ mod privileges;
 mod queries;
 mod restore;
 mod reversibility;
+mod schema_diff;
 mod servers;
 mod small;
 mod tls;
