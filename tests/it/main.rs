@@ -12,6 +12,7 @@ mod harness;
 mod lifecycle;
 mod load;
 mod migrate;
+mod parameters;
 mod pgbouncer;
 mod privileges;
 mod queries;

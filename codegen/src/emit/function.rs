@@ -20,11 +20,12 @@ pub(super) fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
             let fn_name = ident(&q.name);
             let signature_params = &params.signature;
             let prepare = prepare(q, &params);
+            let sql = sql_ref(q);
             quote! {
                 #(#docs)*
                 pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<u64, ::pgbake::Error> {
                     #prepare
-                    Ok(db.execute_sql(&SQL, params).await?)
+                    Ok(db.execute_sql(#sql, params).await?)
                 }
             }
         }
@@ -149,6 +150,16 @@ impl ParamsCode {
     }
 }
 
+/// How a query function names its statement after [`prepare`]: the `static SQL`, or with
+/// optional filters the `statement` variable that holds the chosen variant.
+fn sql_ref(q: &Query) -> TokenStream {
+    if q.variants.is_empty() {
+        quote! { &SQL }
+    } else {
+        quote! { statement }
+    }
+}
+
 /// The statement's `static SQL` and the `params` slice every query function starts with.
 fn prepare(q: &Query, params: &ParamsCode) -> TokenStream {
     let full_name = format!("{}::{}", q.module, q.name);
@@ -157,6 +168,9 @@ fn prepare(q: &Query, params: &ParamsCode) -> TokenStream {
     let bindings = &params.bindings;
     let domain_bindings = &params.domain_bindings;
     let param_refs = &params.refs;
+    if !q.variants.is_empty() {
+        return prepare_variants(q, params);
+    }
     quote! {
         static SQL: ::pgbake::Sql = ::pgbake::Sql {
             name: #full_name,
@@ -166,6 +180,42 @@ fn prepare(q: &Query, params: &ParamsCode) -> TokenStream {
         #bindings
         #(#domain_bindings)*
         let params: &[&(dyn ::pgbake::__private::postgres_types::ToSql + Sync)] = &[#param_refs];
+    }
+}
+
+/// With optional filters: one `Sql` per combination of given filters, the variant the
+/// arguments choose (bit `j`: optional filter `j` is `Some`), and its parameters.
+fn prepare_variants(q: &Query, params: &ParamsCode) -> TokenStream {
+    let full_name = format!("{}::{}", q.module, q.name);
+    let count = q.variants.len();
+    let statics = q.variants.iter().map(|v| {
+        let text = &v.sql;
+        let types = v.params.iter().map(|&i| param_type(&q.params[i].pg_type));
+        quote! { ::pgbake::Sql { name: #full_name, text: #text, param_types: &[#(#types),*] } }
+    });
+    let orders = q.variants.iter().map(|v| {
+        let order = &v.params;
+        quote! { &[#(#order),*] }
+    });
+    let given = q.optional.iter().enumerate().map(|(j, &i)| {
+        let name = &params.names[i];
+        quote! { (usize::from(#name.is_some()) << #j) }
+    });
+    let bindings = &params.bindings;
+    let domain_bindings = &params.domain_bindings;
+    let param_refs = &params.refs;
+    let n = q.params.len();
+    quote! {
+        static VARIANTS: [::pgbake::Sql; #count] = [#(#statics),*];
+        static ORDERS: [&[usize]; #count] = [#(#orders),*];
+        #bindings
+        let variant = 0 #(| #given)*;
+        let statement: &'static ::pgbake::Sql = &VARIANTS[variant];
+        #(#domain_bindings)*
+        let all: [&(dyn ::pgbake::__private::postgres_types::ToSql + Sync); #n] = [#param_refs];
+        let params: Vec<&(dyn ::pgbake::__private::postgres_types::ToSql + Sync)> =
+            ORDERS[variant].iter().map(|&i| all[i]).collect();
+        let params = params.as_slice();
     }
 }
 
@@ -191,6 +241,7 @@ fn row_struct(q: &Query, options: &EmitOptions) -> TokenStream {
             )
         })
         .collect();
+    let full_name = format!("{}::{}", q.module, q.name);
     let getters: Vec<TokenStream> = q
         .columns
         .iter()
@@ -201,6 +252,16 @@ fn row_struct(q: &Query, options: &EmitOptions) -> TokenStream {
             }
             (TypeKind::Domain { .. }, true) => {
                 quote! { row.try_get::<_, Option<::pgbake::Domain<_>>>(#i)?.map(|d| d.0) }
+            }
+            // An array read as `Vec<T>`: a NULL element is an error naming the override.
+            (_, nullable) if c.pg_type.array && !c.element_nullable => {
+                let column = &c.name;
+                let check = quote! { ::pgbake::__private::non_null_elements };
+                if nullable {
+                    quote! { row.try_get::<_, Option<Vec<Option<_>>>>(#i)?.map(|v| #check(v, #full_name, #column)).transpose()? }
+                } else {
+                    quote! { #check(row.try_get::<_, Vec<Option<_>>>(#i)?, #full_name, #column)? }
+                }
             }
             _ => quote! { row.try_get(#i)? },
         })
@@ -227,12 +288,13 @@ fn row_functions(q: &Query, params: &ParamsCode, docs: &[TokenStream]) -> TokenS
     let full_name = format!("{}::{}", q.module, q.name);
     let signature_params = &params.signature;
     let prepare = prepare(q, params);
+    let sql = sql_ref(q);
     match q.cardinality {
         Cardinality::One => quote! {
             #(#docs)*
             pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<#row, ::pgbake::Error> {
                 #prepare
-                match db.fetch_opt(&SQL, params).await? {
+                match db.fetch_opt(#sql, params).await? {
                     Some(row) => #row::from_row(&row),
                     None => Err(::pgbake::Error::NoRows { query: #full_name }),
                 }
@@ -242,7 +304,7 @@ fn row_functions(q: &Query, params: &ParamsCode, docs: &[TokenStream]) -> TokenS
             #(#docs)*
             pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Option<#row>, ::pgbake::Error> {
                 #prepare
-                match db.fetch_opt(&SQL, params).await? {
+                match db.fetch_opt(#sql, params).await? {
                     Some(row) => Ok(Some(#row::from_row(&row)?)),
                     None => Ok(None),
                 }
@@ -258,13 +320,13 @@ fn row_functions(q: &Query, params: &ParamsCode, docs: &[TokenStream]) -> TokenS
                 #(#docs)*
                 pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Vec<#row>, ::pgbake::Error> {
                     #prepare
-                    db.fetch_all(&SQL, params).await?.iter().map(#row::from_row).collect()
+                    db.fetch_all(#sql, params).await?.iter().map(#row::from_row).collect()
                 }
                 #[doc = #stream_doc]
                 pub async fn #stream_name<'a>(db: &'a impl ::pgbake::GenericClient, #signature_params)
                     -> Result<impl ::pgbake::__private::futures_util::Stream<Item = Result<#row, ::pgbake::Error>> + 'a, ::pgbake::Error> {
                     #prepare
-                    let rows = db.fetch_stream(&SQL, params).await?;
+                    let rows = db.fetch_stream(#sql, params).await?;
                     Ok(::pgbake::__private::futures_util::StreamExt::map(rows, |row| match row {
                         Ok(row) => #row::from_row(&row),
                         Err(e) => Err(::pgbake::Error::from(e)),
