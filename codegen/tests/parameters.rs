@@ -255,6 +255,14 @@ fn arrays_with_null_elements_have_option_elements() {
             "Vec<Option<String>>"
         ]
     );
+    // `array_remove(a, NULL)` takes the NULL elements out.
+    assert_eq!(
+        column_types(
+            ":one",
+            "SELECT array_remove(array_agg(locked_by), NULL) AS lockers FROM jobs"
+        ),
+        ["Option<Vec<String>>"]
+    );
     // Through a CTE and a subquery.
     let types = column_types(
         ":one",

@@ -286,6 +286,13 @@ pub(super) fn call_element_nulls(name: &str, proc: &Proc, args: &[Val]) -> bool 
     match name {
         "regexp_match" | "regexp_matches" => true,
         "string_to_array" => args.len() > 2 || from_arrays,
+        // `array_remove(a, NULL)` removes the NULL elements.
+        "array_remove" => {
+            args.first().is_some_and(|a| a.element_nulls)
+                && !args
+                    .get(1)
+                    .is_some_and(|v| v.t == crate::infer::value::T::Unknown && v.nullable)
+        }
         _ if proc.kind == 'a' => args.iter().zip(&proc.args).any(|(a, t)| {
             if is_array(t) {
                 a.element_nulls
