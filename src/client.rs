@@ -22,7 +22,8 @@ pub enum StatementMode {
 }
 
 /// A query as generated code hands it over: its name, its text with `$n` parameters, and
-/// the parameter types inference decided (sent with unnamed statements).
+/// the parameter types inference decided (sent with every statement, prepared or unnamed,
+/// so the server types each parameter as the build did).
 #[derive(Debug)]
 pub struct Sql {
     /// `module::query`.
@@ -158,6 +159,11 @@ pub trait SessionClient: GenericClient {
     ) -> impl Future<Output = Result<tokio_postgres::CopyInSink<bytes::Bytes>, crate::Error>> + Send;
 }
 
+/// The types to prepare a statement with: what inference decided for each `$n`.
+fn param_types(sql: &Sql) -> Vec<Type> {
+    sql.param_types.iter().map(ParamType::to_type).collect()
+}
+
 /// Parameters paired with the types to send for an unnamed statement.
 fn typed<'a>(sql: &Sql, params: &[&'a (dyn ToSql + Sync)]) -> Vec<(&'a (dyn ToSql + Sync), Type)> {
     params
@@ -168,9 +174,10 @@ fn typed<'a>(sql: &Sql, params: &[&'a (dyn ToSql + Sync)]) -> Vec<(&'a (dyn ToSq
 }
 
 // Each implementation first coerces `self` to the tokio-postgres type whose inherent
-// methods it calls, and prepares through `$prepare` (cached where the type has a cache).
+// methods it calls, and prepares through `$prepare` with the inferred parameter types
+// (cached where the type has a cache).
 macro_rules! generic_client {
-    ($ty:ty => $inner:ty, mode = |$m:ident| $mode:expr, prepare = |$this:ident, $sql:ident| $prepare:expr) => {
+    ($ty:ty => $inner:ty, mode = |$m:ident| $mode:expr, prepare = |$this:ident, $sql:ident, $types:ident| $prepare:expr) => {
         impl GenericClient for $ty {
             fn statement_mode(&self) -> StatementMode {
                 let $m = self;
@@ -188,7 +195,7 @@ macro_rules! generic_client {
                         inner.query_typed(sql.text, &typed(sql, params)).await?
                     }
                     StatementMode::Prepared => {
-                        let ($this, $sql) = (self, sql.text);
+                        let ($this, $sql, $types) = (self, sql.text, param_types(sql));
                         let statement = $prepare?;
                         inner.query(&statement, params).await?
                     }
@@ -206,7 +213,7 @@ macro_rules! generic_client {
                         inner.query_typed_opt(sql.text, &typed(sql, params)).await?
                     }
                     StatementMode::Prepared => {
-                        let ($this, $sql) = (self, sql.text);
+                        let ($this, $sql, $types) = (self, sql.text, param_types(sql));
                         let statement = $prepare?;
                         inner.query_opt(&statement, params).await?
                     }
@@ -224,7 +231,7 @@ macro_rules! generic_client {
                         inner.execute_typed(sql.text, &typed(sql, params)).await?
                     }
                     StatementMode::Prepared => {
-                        let ($this, $sql) = (self, sql.text);
+                        let ($this, $sql, $types) = (self, sql.text, param_types(sql));
                         let statement = $prepare?;
                         inner.execute(&statement, params).await?
                     }
@@ -242,7 +249,7 @@ macro_rules! generic_client {
                         inner.query_typed_raw(sql.text, typed(sql, params)).await?
                     }
                     StatementMode::Prepared => {
-                        let ($this, $sql) = (self, sql.text);
+                        let ($this, $sql, $types) = (self, sql.text, param_types(sql));
                         let statement = $prepare?;
                         inner.query_raw(&statement, params.iter().copied()).await?
                     }
@@ -257,7 +264,8 @@ macro_rules! generic_client {
                 sql: &'static Sql,
             ) -> Result<tokio_postgres::CopyInSink<bytes::Bytes>, crate::Error> {
                 let inner: &$inner = self;
-                let ($this, $sql) = (self, sql.text);
+                // COPY takes no parameters: its `param_types` are the columns' types.
+                let ($this, $sql, $types) = (self, sql.text, Vec::<Type>::new());
                 let statement = $prepare?;
                 Ok(inner.copy_in(&statement).await?)
             }
@@ -265,24 +273,24 @@ macro_rules! generic_client {
     };
 }
 
-generic_client!(crate::Client => tokio_postgres::Client, mode = |c| c.statement_mode(), prepare = |this, sql| {
-    deadpool_postgres::ClientWrapper::prepare_cached(this, sql).await
+generic_client!(crate::Client => tokio_postgres::Client, mode = |c| c.statement_mode(), prepare = |this, sql, types| {
+    deadpool_postgres::ClientWrapper::prepare_typed_cached(this, sql, &types).await
 });
-generic_client!(crate::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |t| t.statement_mode(), prepare = |this, sql| {
-    deadpool_postgres::Transaction::prepare_cached(this, sql).await
+generic_client!(crate::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |t| t.statement_mode(), prepare = |this, sql, types| {
+    deadpool_postgres::Transaction::prepare_typed_cached(this, sql, &types).await
 });
-generic_client!(deadpool_postgres::Client => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql| {
-    deadpool_postgres::ClientWrapper::prepare_cached(this, sql).await
+generic_client!(deadpool_postgres::Client => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql, types| {
+    deadpool_postgres::ClientWrapper::prepare_typed_cached(this, sql, &types).await
 });
-generic_client!(deadpool_postgres::ClientWrapper => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql| {
-    deadpool_postgres::ClientWrapper::prepare_cached(this, sql).await
+generic_client!(deadpool_postgres::ClientWrapper => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql, types| {
+    deadpool_postgres::ClientWrapper::prepare_typed_cached(this, sql, &types).await
 });
-generic_client!(deadpool_postgres::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |_t| StatementMode::Prepared, prepare = |this, sql| {
-    deadpool_postgres::Transaction::prepare_cached(this, sql).await
+generic_client!(deadpool_postgres::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |_t| StatementMode::Prepared, prepare = |this, sql, types| {
+    deadpool_postgres::Transaction::prepare_typed_cached(this, sql, &types).await
 });
-generic_client!(tokio_postgres::Client => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql| {
-    tokio_postgres::Client::prepare(this, sql).await
+generic_client!(tokio_postgres::Client => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql, types| {
+    tokio_postgres::Client::prepare_typed(this, sql, &types).await
 });
-generic_client!(tokio_postgres::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |_t| StatementMode::Prepared, prepare = |this, sql| {
-    tokio_postgres::Transaction::prepare(this, sql).await
+generic_client!(tokio_postgres::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |_t| StatementMode::Prepared, prepare = |this, sql, types| {
+    tokio_postgres::Transaction::prepare_typed(this, sql, &types).await
 });

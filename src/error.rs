@@ -54,6 +54,18 @@ pub enum Error {
         query: &'static str,
     },
 
+    /// An array column declared `Vec<T>` (the convention for arrays read from tables, whose
+    /// schema cannot say whether elements are NULL) held a NULL element.
+    #[error(
+        "query {query}: column `{column}` holds a NULL array element, but its elements are not `Option`; add `-> ({column}[?])` to the query's `--!` header to read it as `Vec<Option<T>>`, or keep NULLs out of the array"
+    )]
+    NullArrayElement {
+        /// `module::query`.
+        query: &'static str,
+        /// The output column.
+        column: &'static str,
+    },
+
     /// A migration failed on the server; it was rolled back (unless marked no-transaction).
     #[error("migration V{version}__{name} failed{}: {message} (SQLSTATE {sqlstate}){}",
         line.map(|l| format!(" at line {l}")).unwrap_or_default(), hint_suffix(.hint))]

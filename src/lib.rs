@@ -67,4 +67,17 @@ pub mod __private {
     pub use serde_json;
     pub use tokio_postgres;
     pub use uuid;
+
+    /// The elements of an array column read as `Vec<T>`: a NULL element is an error that
+    /// names the query, the column and the override that accepts it.
+    pub fn non_null_elements<T>(
+        elements: Vec<Option<T>>,
+        query: &'static str,
+        column: &'static str,
+    ) -> Result<Vec<T>, crate::Error> {
+        elements
+            .into_iter()
+            .map(|e| e.ok_or(crate::Error::NullArrayElement { query, column }))
+            .collect()
+    }
 }

@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
+pub use crate::overrides::Override;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::Cardinality;
+use crate::overrides::parse_overrides;
 use crate::source::SqlFile;
 use crate::syntax::split::{skip_token, skip_trivia, split_statements};
 
@@ -37,17 +40,22 @@ pub struct AnnotatedQuery {
     /// Maps offsets in `sql` back to offsets in the file: sorted `(sql_offset, file_offset)`
     /// pairs; an offset maps through the last pair at or before it.
     pub offset_map: Vec<(usize, usize)>,
+    /// Parameters of optional filters (`--? name`), bit `j` of a variant's index.
+    pub optional: Vec<String>,
+    /// With optional filters: the statement for each combination, indexed by the bit mask
+    /// of the given filters (the last one, all given, is `sql` itself); empty otherwise.
+    pub variants: Vec<QueryVariant>,
 }
 
-/// A nullability override from the header.
+/// One combination of given and absent optional filters.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Override {
-    /// Parameter or column name.
-    pub name: String,
-    /// `true` for `?` (force Option), `false` for `!` (force non-null).
-    pub nullable: bool,
-    /// Byte offset of the name in the file.
-    pub offset: usize,
+pub struct QueryVariant {
+    /// The statement with the absent filters' lines blanked, `:name` replaced by `$n`.
+    pub sql: String,
+    /// Its parameters in `$n` order.
+    pub params: Vec<ParamRef>,
+    /// As [`AnnotatedQuery::offset_map`].
+    pub offset_map: Vec<(usize, usize)>,
 }
 
 /// A `:name` parameter.
@@ -346,6 +354,36 @@ fn parse_block(
         )));
     }
     let stmt_offset = body_start + statement.offset;
+    let filters = crate::optional::find(statement.text).map_err(|p| {
+        with_query(err(
+            Code::OptionalFilter,
+            stmt_offset + p.offset,
+            p.length,
+            p.message,
+            &p.help,
+        ))
+    })?;
+    if !filters.params.is_empty() && cardinality == Cardinality::Copy {
+        return Err(with_query(err(
+            Code::OptionalFilter,
+            name_start,
+            name.len(),
+            format!("`:copy` query `{name}` cannot have optional filters"),
+            "COPY loads every row with the same columns; remove the `--?` markers",
+        )));
+    }
+    let variants = (0..(1usize << filters.params.len()))
+        .filter(|_| !filters.params.is_empty())
+        .map(|mask| {
+            let text = filters.variant_text(statement.text, mask);
+            let (sql, params, offset_map) = number_params(&text, stmt_offset);
+            QueryVariant {
+                sql,
+                params,
+                offset_map,
+            }
+        })
+        .collect();
     let (sql, params, offset_map) = number_params(statement.text, stmt_offset);
     Ok(AnnotatedQuery {
         module: module.to_string(),
@@ -361,41 +399,9 @@ fn parse_block(
         sql,
         params,
         offset_map,
+        optional: filters.params,
+        variants,
     })
-}
-
-/// A malformed part of a header: its offset and what is wrong.
-type HeaderProblem = (usize, String);
-
-/// The `(param?, …) -> (column!, …)` overrides of a header from `pos`: (param overrides,
-/// column overrides, where the header continues).
-fn parse_overrides(
-    text: &str,
-    mut pos: usize,
-    header_end: usize,
-) -> Result<(Vec<Override>, Vec<Override>, usize), HeaderProblem> {
-    let mut param_overrides = Vec::new();
-    let mut column_overrides = Vec::new();
-    pos += count_ws(&text[pos..header_end]);
-    if pos < header_end && text.as_bytes()[pos] == b'(' {
-        pos = parse_override_list(text, pos, header_end, &mut param_overrides)
-            .map_err(|o| (o, "malformed parameter overrides".to_string()))?;
-        pos += count_ws(&text[pos..header_end]);
-    }
-    if text[pos..header_end].starts_with("->") {
-        pos += 2;
-        pos += count_ws(&text[pos..header_end]);
-        if pos >= header_end || text.as_bytes()[pos] != b'(' {
-            return Err((
-                pos,
-                "malformed column overrides: expected `(` after `->`".into(),
-            ));
-        }
-        pos = parse_override_list(text, pos, header_end, &mut column_overrides)
-            .map_err(|o| (o, "malformed column overrides".to_string()))?;
-        pos += count_ws(&text[pos..header_end]);
-    }
-    Ok((param_overrides, column_overrides, pos))
 }
 
 /// The `---` doc lines from `body_start` on (marker and one space removed), and where
@@ -422,46 +428,6 @@ fn doc_lines(text: &str, mut body_start: usize, end: usize) -> (Vec<String>, usi
 
 fn count_ws(s: &str) -> usize {
     s.len() - s.trim_start_matches([' ', '\t']).len()
-}
-
-/// Parses `(a?, b!, c)` at `pos`; returns the offset after `)`, or the offset of the error.
-fn parse_override_list(
-    text: &str,
-    pos: usize,
-    end: usize,
-    out: &mut Vec<Override>,
-) -> Result<usize, usize> {
-    let close = text[pos..end].find(')').map(|n| pos + n).ok_or(pos)?;
-    let inner_start = pos + 1;
-    let mut offset = inner_start;
-    for part in text[inner_start..close].split(',') {
-        let lead = part.len() - part.trim_start().len();
-        let item = part.trim();
-        let item_offset = offset + lead;
-        offset += part.len() + 1;
-        if item.is_empty() {
-            if text[inner_start..close].trim().is_empty() {
-                continue;
-            }
-            return Err(item_offset);
-        }
-        let (name, nullable) = if let Some(n) = item.strip_suffix('?') {
-            (n.trim_end(), true)
-        } else if let Some(n) = item.strip_suffix('!') {
-            (n.trim_end(), false)
-        } else {
-            return Err(item_offset + item.len());
-        };
-        if name.is_empty() {
-            return Err(item_offset);
-        }
-        out.push(Override {
-            name: name.to_string(),
-            nullable,
-            offset: item_offset,
-        });
-    }
-    Ok(close + 1)
 }
 
 /// Replaces `:name` by `$n` (same name, same n; numbered by first appearance).

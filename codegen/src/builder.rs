@@ -96,12 +96,10 @@ impl Builder {
 
     /// Checks the folder and writes the generated files; any problem fails the whole build.
     pub fn build(&self) -> Result<BuildReport, BuildError> {
-        let mut analysis = self.analyze();
         // What inference accepts but Rust code cannot express (duplicate column names,
-        // types without a Rust mapping) is a build error, not a describe error.
-        analysis
-            .diagnostics
-            .extend(crate::lower::emit_problems(&analysis.queries));
+        // types without a Rust mapping) is already among the analysis's diagnostics, so
+        // `describe` reports it too.
+        let mut analysis = self.analyze();
         if self.deny_lints {
             let lints = std::mem::take(&mut analysis.lints);
             analysis

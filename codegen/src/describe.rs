@@ -11,7 +11,8 @@ use crate::ir::Query;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Describe {
     /// `{"queries": […], "errors": […]}`: each query with its parameters and columns
-    /// (`name`, `pg_type`, `rust_type`, `nullable`), each error with its `code`, file,
+    /// (`name`, `pg_type`, `rust_type`, `nullable`) and, with optional filters, their
+    /// parameters (`optional`) and one statement per combination (`variants`), each error with its `code`, file,
     /// line, column, query, message and help.
     pub json: Value,
     /// Whether any error was found (the command then exits with status 1).
@@ -30,7 +31,7 @@ pub fn to_json(queries: &[Query], diagnostics: &[Diagnostic]) -> Describe {
     let queries_json: Vec<Value> = queries
         .iter()
         .map(|q| {
-            json!({
+            let mut query = json!({
                 "module": q.module,
                 "name": q.name,
                 "file": q.file,
@@ -49,7 +50,20 @@ pub fn to_json(queries: &[Query], diagnostics: &[Diagnostic]) -> Describe {
                     "rust_type": c.rust_type,
                     "nullable": c.nullable,
                 })).collect::<Vec<_>>(),
-            })
+            });
+            // Only queries with optional filters have these keys.
+            if !q.variants.is_empty() {
+                query["optional"] = q.optional.iter().map(|&i| q.params[i].name.clone()).collect();
+                query["variants"] = q
+                    .variants
+                    .iter()
+                    .map(|v| json!({
+                        "sql": v.sql,
+                        "params": v.params.iter().map(|&i| q.params[i].name.clone()).collect::<Vec<_>>(),
+                    }))
+                    .collect();
+            }
+            query
         })
         .collect();
     let errors: Vec<Value> = diagnostics

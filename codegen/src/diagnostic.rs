@@ -80,6 +80,8 @@ pub enum Code {
     Cardinality,
     /// An override names no parameter or column of the query.
     UnknownOverride,
+    /// A `--? name` optional-filter marker that cannot work, or too many of them.
+    OptionalFilter,
     /// A `:copy` query that is not a plain single-row `INSERT … VALUES`.
     CopyShape,
     /// Two output columns would get the same Rust field.
@@ -122,6 +124,7 @@ impl Code {
             Code::TypeInference => "type-inference",
             Code::Cardinality => "cardinality",
             Code::UnknownOverride => "unknown-override",
+            Code::OptionalFilter => "optional-filter",
             Code::CopyShape => "copy-shape",
             Code::DuplicateColumn => "duplicate-column",
             Code::NoRustType => "no-rust-type",

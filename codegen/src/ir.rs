@@ -25,6 +25,21 @@ pub struct Query {
     pub columns: Vec<Column>,
     /// For `:copy`: the binary COPY that loads rows instead of the INSERT.
     pub copy: Option<CopyTarget>,
+    /// Parameters of optional filters (`--? name`), as indices into `params`: bit `j` of
+    /// a variant's index is whether `params[optional[j]]` is given. They are `Option`.
+    pub optional: Vec<usize>,
+    /// With optional filters, one statement per combination, indexed by the bit mask of
+    /// the given filters (the last one is `sql`); empty otherwise.
+    pub variants: Vec<Variant>,
+}
+
+/// The statement run for one combination of given and absent optional filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The statement, absent filters left out, parameters renumbered.
+    pub sql: String,
+    /// For each of its `$n` in order, the index into the query's `params`.
+    pub params: Vec<usize>,
 }
 
 /// How a `:copy` query's single-row `INSERT INTO t (cols) VALUES (:a, :b, …)` becomes a
@@ -105,6 +120,10 @@ pub struct Column {
     pub pg_type: PgType,
     /// Whether the value can be NULL (then the Rust field is an `Option`).
     pub nullable: bool,
+    /// For an array: whether an element can be NULL (then the field is `Vec<Option<T>>`).
+    /// When inference cannot say (an array column of a table), the field is `Vec<T>` and a
+    /// NULL element is a decode error that names the `-> (column[?])` override.
+    pub element_nullable: bool,
     /// The owned Rust field type (`String`, `Option<chrono::NaiveDate>`); `None` when the
     /// type has no Rust mapping (then the query cannot be generated).
     pub rust_type: Option<String>,

@@ -47,6 +47,8 @@ pub mod ir;
 mod lint;
 mod lower;
 mod migrations;
+mod optional;
+mod overrides;
 mod pg;
 mod pipeline;
 pub mod schema;

@@ -59,15 +59,37 @@ pub fn lower(
     let mut columns: Vec<Column> = inferred
         .columns
         .iter()
-        .map(|c| Column {
-            name: c.name.clone(),
-            field: field_name(&c.name),
+        .enumerate()
+        .map(|(i, c)| {
             // The server describes a column of a domain type by the domain's base type.
-            pg_type: catalog.to_pg_type(&catalog.base_type(&c.ty)),
-            nullable: !c.not_null,
-            rust_type: None,
+            let pg_type = catalog.to_pg_type(&catalog.base_type(&c.ty));
+            Column {
+                name: c.name.clone(),
+                field: field_name(&c.name),
+                nullable: !c.not_null,
+                element_nullable: pg_type.array
+                    && inferred
+                        .column_element_nulls
+                        .get(i)
+                        .copied()
+                        .unwrap_or(false),
+                pg_type,
+                rust_type: None,
+            }
         })
         .collect();
+    if let Some(o) = query.param_overrides.iter().find(|o| o.element) {
+        return Err(Box::new(
+            query
+                .diagnostic_at_file(
+                    Code::UnknownOverride,
+                    o.offset,
+                    o.name.len(),
+                    format!("element override `{}[…]` on a parameter", o.name),
+                )
+                .with_help("element overrides apply to array columns: `-> (column[?])`"),
+        ));
+    }
     for o in &query.param_overrides {
         let nullable = find_override_target(
             query,
@@ -81,10 +103,29 @@ pub fn lower(
         let nullable = find_override_target(
             query,
             o,
-            columns.iter_mut().map(|c| (&*c.name, &mut c.nullable)),
+            columns.iter_mut().map(|c| {
+                let flag = if o.element {
+                    &mut c.element_nullable
+                } else {
+                    &mut c.nullable
+                };
+                (&*c.name, flag)
+            }),
             ("column", "name an output column of the query"),
         )?;
         *nullable = o.nullable;
+        if o.element && !columns.iter().any(|c| c.name == o.name && c.pg_type.array) {
+            return Err(Box::new(
+                query
+                    .diagnostic_at_file(
+                        Code::UnknownOverride,
+                        o.offset,
+                        o.name.len(),
+                        format!("column `{}` is not an array", o.name),
+                    )
+                    .with_help("`column[?]` overrides the elements of an array column; use `column?` for the column itself"),
+            ));
+        }
     }
     let copy = match (query.cardinality, statement) {
         (Cardinality::Copy, Some(statement)) => Some(copy_target(statement).map_err(|message| {
@@ -104,14 +145,7 @@ pub fn lower(
         }
         _ => None,
     };
-    // Each value's Rust type, decided once (after the overrides) for emit and describe.
-    for p in &mut params {
-        p.rust_type = rust_type_text(&p.pg_type, p.nullable, true);
-    }
-    for c in &mut columns {
-        c.rust_type = rust_type_text(&c.pg_type, c.nullable, false);
-    }
-    Ok(Query {
+    let mut lowered = Query {
         module: query.module.clone(),
         name: query.name.clone(),
         file: query.file.clone(),
@@ -122,7 +156,33 @@ pub fn lower(
         params,
         columns,
         copy,
-    })
+        optional: Vec::new(),
+        variants: Vec::new(),
+    };
+    resolve_rust_types(&mut lowered);
+    Ok(lowered)
+}
+
+/// Decides each value's Rust type, once, after the overrides, for emit and describe.
+pub fn resolve_rust_types(query: &mut Query) {
+    let (params, columns) = (&mut query.params, &mut query.columns);
+    for p in params.iter_mut() {
+        p.rust_type = rust_type_text(&p.pg_type, p.nullable, true);
+    }
+    for c in columns.iter_mut() {
+        c.rust_type = if c.element_nullable {
+            rust_type(&c.pg_type.element()).ok().map(|element| {
+                let vec = format!("Vec<Option<{}>>", element.owned);
+                if c.nullable {
+                    format!("Option<{vec}>")
+                } else {
+                    vec
+                }
+            })
+        } else {
+            rust_type_text(&c.pg_type, c.nullable, false)
+        };
+    }
 }
 
 /// The nullability flag an override names, or a diagnostic at the override naming what

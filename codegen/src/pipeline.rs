@@ -86,6 +86,9 @@ fn analyze_here(sql_dir: &Path) -> Analysis {
     let up_scripts: Vec<source::SqlFile> = up_scripts.into_iter().map(|(_, f)| f.clone()).collect();
     let (queries, query_diagnostics) = type_queries(&up_scripts, &tree.queries);
     diagnostics.extend(query_diagnostics);
+    // What inference accepts but Rust cannot express fails the build, and describe shows
+    // the same errors: both read this analysis.
+    diagnostics.extend(crate::lower::emit_problems(&queries));
     // A migration that failed a check is replayed too, so the catalog may report the same
     // problem again: keep the first report.
     let mut seen = std::collections::HashSet::new();
@@ -117,8 +120,117 @@ pub fn type_queries(migrations: &[SqlFile], queries: &[SqlFile]) -> (Vec<Query>,
     (out, diagnostics)
 }
 
-/// Parses and infers one annotated query, then lowers it.
+/// Parses and infers one annotated query (each of its optional-filter variants too), then
+/// lowers it.
 fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Diagnostic>> {
+    let (mut inferred, statement) = infer_query(catalog, query)?;
+    let last = query.variants.len().saturating_sub(1);
+    let mut variants = Vec::new();
+    for (mask, variant) in query.variants.iter().enumerate() {
+        let params: Vec<usize> = variant
+            .params
+            .iter()
+            .map(|p| {
+                query
+                    .params
+                    .iter()
+                    .position(|q| q.name == p.name)
+                    .unwrap_or(0)
+            })
+            .collect();
+        if mask != last {
+            let absent: Vec<String> = (query.optional.iter().enumerate())
+                .filter(|(j, _)| mask & (1 << j) == 0)
+                .map(|(_, name)| format!("`:{name}`"))
+                .collect();
+            let absent = absent.join(", ");
+            let as_query = AnnotatedQuery {
+                sql: variant.sql.clone(),
+                params: variant.params.clone(),
+                offset_map: variant.offset_map.clone(),
+                ..query.clone()
+            };
+            let in_variant = |mut d: Box<Diagnostic>| {
+                d.message = format!("with {absent} absent: {}", d.message);
+                d
+            };
+            let (typed, _) = infer_query(catalog, &as_query).map_err(in_variant)?;
+            let names: Vec<&str> = query.params.iter().map(|p| p.name.as_str()).collect();
+            merge_variant(&mut inferred, &typed, &params, &names).map_err(|message| {
+                in_variant(Box::new(query.diagnostic_at_file(
+                    Code::OptionalFilter,
+                    query.name_offset,
+                    query.name.len(),
+                    message,
+                )))
+            })?;
+        }
+        variants.push(crate::ir::Variant {
+            sql: crate::optional::compact(&variant.sql),
+            params,
+        });
+    }
+    let mut lowered = crate::lower::lower(catalog, query, statement.as_ref(), &inferred)?;
+    lowered.optional = (query.optional.iter())
+        .filter_map(|name| query.params.iter().position(|p| &p.name == name))
+        .collect();
+    for &i in &lowered.optional {
+        // `None` leaves the filter out.
+        lowered.params[i].nullable = true;
+    }
+    crate::lower::resolve_rust_types(&mut lowered);
+    lowered.variants = variants;
+    Ok(lowered)
+}
+
+/// Folds a variant's typing into the full statement's: the same parameter types and
+/// columns, and a column is nullable if it is in any variant (a filter that narrows it
+/// may be absent).
+fn merge_variant(
+    full: &mut crate::infer::Inferred,
+    variant: &crate::infer::Inferred,
+    params: &[usize],
+    names: &[&str],
+) -> Result<(), String> {
+    for (ty, &i) in variant.params.iter().zip(params) {
+        if full.params.get(i) != Some(ty) {
+            return Err(format!(
+                "parameter `:{}` is typed {ty} here but {} with every filter given",
+                names.get(i).unwrap_or(&"?"),
+                full.params
+                    .get(i)
+                    .map_or("nothing".to_string(), ToString::to_string)
+            ));
+        }
+    }
+    if variant.columns.len() != full.columns.len()
+        || variant
+            .columns
+            .iter()
+            .zip(&full.columns)
+            .any(|(a, b)| a.ty != b.ty)
+    {
+        return Err("the output columns differ from those with every filter given".into());
+    }
+    for (c, v) in full.columns.iter_mut().zip(&variant.columns) {
+        c.not_null &= v.not_null;
+    }
+    for (e, v) in full
+        .column_element_nulls
+        .iter_mut()
+        .zip(&variant.column_element_nulls)
+    {
+        *e |= *v;
+    }
+    Ok(())
+}
+
+/// Parses and infers one statement: its inferred signature and its parsed form (`None`
+/// for a utility statement read from its text).
+fn infer_query(
+    catalog: &Catalog,
+    query: &AnnotatedQuery,
+) -> Result<(crate::infer::Inferred, Option<sqlparser::ast::Statement>), Box<Diagnostic>> {
     let unparsed = crate::infer::utility_statement(catalog, &query.sql, query.params.len());
     let rewritten = crate::syntax::rewrite_for_parser(&query.sql)
         .filter(|_| crate::syntax::parse(&query.sql).is_err());
@@ -185,5 +297,5 @@ fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Di
         );
         Box::new(d)
     })?;
-    crate::lower::lower(catalog, query, statements.first(), &inferred)
+    Ok((inferred, statements.into_iter().next()))
 }

@@ -399,6 +399,45 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             Rejected(Code::CopyShape),
         ),
         (
+            "optional_filters_ok",
+            "queries",
+            "o.sql".into(),
+            q(
+                "--! a :many\nSELECT id FROM t\nWHERE true\n  AND name = :name --? name\n  AND id > :after --? after\n;",
+            ),
+            Accepted,
+        ),
+        (
+            "optional_filter_used_elsewhere",
+            "queries",
+            "o.sql".into(),
+            q("--! a :many\nSELECT id, :name::text AS n FROM t\nWHERE name = :name --? name\n;"),
+            Rejected(Code::OptionalFilter),
+        ),
+        (
+            "optional_filter_too_many",
+            "queries",
+            "o.sql".into(),
+            q(
+                "--! a :many\nSELECT id FROM t WHERE true\n AND id > :a --? a\n AND id > :b --? b\n AND id > :c --? c\n AND id > :d --? d\n AND id > :e --? e\n;",
+            ),
+            Rejected(Code::OptionalFilter),
+        ),
+        (
+            "optional_filter_on_copy",
+            "queries",
+            "o.sql".into(),
+            q("--! load :copy\nINSERT INTO t (id, name)\nVALUES (:id, :name) --? name\n;"),
+            Rejected(Code::OptionalFilter),
+        ),
+        (
+            "element_override_on_a_scalar",
+            "queries",
+            "o.sql".into(),
+            q("--! a :many -> (name[?])\nSELECT name FROM t;"),
+            Rejected(Code::UnknownOverride),
+        ),
+        (
             "only_comments",
             "queries",
             "h.sql".into(),

@@ -63,12 +63,71 @@ fn basic_generated_code() {
     insta::assert_snapshot!(code);
 }
 
+/// Whether a message is the refusal of a system type without a Rust mapping (fixtures
+/// type them on purpose; the refusal with its cast hint is the expected outcome).
+fn unmapped_system_type(message: &str) -> bool {
+    ["`tid`", "`xid`", "`regtype`"]
+        .iter()
+        .any(|t| message.contains(&format!("type {t} has no Rust mapping")))
+}
+
 #[test]
 fn construct_cases_describe() {
     for case in CONSTRUCT_CASES {
-        let (json, has_errors) = described(case);
-        assert!(!has_errors, "{case}: {:#}", json["errors"]);
+        let (json, _) = described(case);
+        let unexpected: Vec<&Value> = json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| !unmapped_system_type(e["message"].as_str().unwrap_or_default()))
+            .collect();
+        assert!(unexpected.is_empty(), "{case}: {unexpected:#?}");
         insta::assert_json_snapshot!(format!("{case}_describe"), json);
+    }
+}
+
+/// What the build refuses, describe reports: duplicate output columns and types without a
+/// Rust mapping are among describe's errors, with their codes, and the build fails on them.
+#[test]
+fn describe_reports_every_build_error() {
+    let tree = internals::scan(&fixture("errors"));
+    let (queries, _) = internals::type_queries(&tree.migrations, &tree.queries);
+    let build_only: Vec<_> = internals::emit_problems(&queries);
+    assert!(
+        build_only
+            .iter()
+            .any(|d| d.code.as_str() == "duplicate-column"),
+        "the errors fixture has a query with two `id` columns"
+    );
+    let described = pgbake_codegen::describe(&fixture("errors"));
+    assert!(described.has_errors);
+    let errors = described.json["errors"].as_array().unwrap();
+    for d in &build_only {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["code"] == d.code.as_str() && e["message"] == d.message.as_str()),
+            "describe misses the build error {:?}: {}",
+            d.code,
+            d.message
+        );
+    }
+    let out = std::env::temp_dir().join(format!("pgbake-describe-agrees-{}", std::process::id()));
+    let built = pgbake_codegen::Builder::new(fixture("errors"))
+        .out_dir(&out)
+        .build();
+    let _ = std::fs::remove_dir_all(&out);
+    let build_errors = built
+        .expect_err("the errors fixture does not build")
+        .diagnostics;
+    for e in errors {
+        assert!(
+            build_errors
+                .iter()
+                .any(|d| d.message == e["message"].as_str().unwrap()),
+            "describe reports {} which the build does not",
+            e["message"]
+        );
     }
 }
 
@@ -83,11 +142,7 @@ fn construct_cases_generate_code_that_parses() {
         let unemittable: Vec<String> = internals::emit_problems(&queries)
             .into_iter()
             .map(|d| d.message)
-            .filter(|m| {
-                !["`tid`", "`xid`", "`regtype`"]
-                    .iter()
-                    .any(|t| m.contains(&format!("type {t} has no Rust mapping")))
-            })
+            .filter(|m| !unmapped_system_type(m))
             .collect();
         assert!(unemittable.is_empty(), "{case}: {unemittable:?}");
         // The builder emits nothing when a query has a problem; emit the others here.

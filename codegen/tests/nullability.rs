@@ -21,7 +21,15 @@ fn describe(queries: &str) -> serde_json::Value {
     std::fs::write(root.join("queries/q.sql"), queries).unwrap();
     let described = pgbake_codegen::describe(&root);
     let _ = std::fs::remove_dir_all(&root);
-    assert!(!described.has_errors, "{}", described.json["errors"]);
+    // Some cases select `*` over two tables on purpose: the duplicate names the build
+    // refuses do not matter to nullability.
+    let errors: Vec<&serde_json::Value> = described.json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["code"] != "duplicate-column")
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
     described.json
 }
 

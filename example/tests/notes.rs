@@ -105,3 +105,42 @@ async fn keywords_become_raw_identifiers() {
     assert_eq!(row.r#type, NoteStatus::Published);
     assert!(row.r#fn > 0);
 }
+
+#[tokio::test]
+async fn null_array_elements_are_option_or_a_named_error() {
+    let db = TestDatabase::with_migrations(MIGRATIONS).await.unwrap();
+    let client = db.pool.get().await.unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO notes (slug, title, tags, body) VALUES
+                ('a', 'A', ARRAY['x', NULL], '{\"summary\": \"first\"}'),
+                ('b', 'B', '{}', NULL)",
+        )
+        .await
+        .unwrap();
+    // `array_agg` over a nullable value: `Vec<Option<String>>`.
+    let summaries = notes::summaries_by_status(&client).await.unwrap();
+    assert_eq!(
+        summaries[0].summaries,
+        [Some("first".to_string()), None],
+        "{summaries:?}"
+    );
+    // A table's array column is `Vec<String>`: the NULL element is an error that says
+    // which query, which column and which override.
+    let error = notes::note_tags(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            pgbake::Error::NullArrayElement {
+                query: "notes::note_tags",
+                column: "tags"
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("-> (tags[?])"), "{error}");
+    // With the override, the element is `None`.
+    let tags = notes::note_tags_with_nulls(&client).await.unwrap();
+    assert_eq!(tags[0].tags, [Some("x".to_string()), None]);
+    assert!(tags[1].tags.is_empty());
+}

@@ -54,3 +54,19 @@ ORDER BY p.code;
 INSERT INTO user_roles (user_id, role_id, created_by)
 SELECT :user_id, r.id, :granted_by FROM roles r WHERE r.name = :role_name
 ON CONFLICT DO NOTHING;
+
+--! users_in_company :many
+--- Active users, of one company when `company_id` is given (one generic statement).
+SELECT id, email FROM users
+WHERE (:company_id IS NULL OR company_id = :company_id) AND deleted_at IS NULL
+ORDER BY email;
+
+--! search_users :many
+--- Active users, filtered by company and by e-mail prefix when each is given: each
+--- combination is its own statement, so the planner sees only the filters that apply.
+SELECT id, email FROM users
+WHERE deleted_at IS NULL
+  AND company_id = :company_id --? company_id
+  AND email LIKE :email_prefix || '%' --? email_prefix
+ORDER BY email
+LIMIT :limit;

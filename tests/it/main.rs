@@ -13,6 +13,7 @@ mod lifecycle;
 mod load;
 mod migrate;
 mod on_pool;
+mod parameters;
 mod pgbouncer;
 mod privileges;
 mod queries;

@@ -109,6 +109,8 @@ pub struct UserFunction {
     pub out_columns: Vec<ColumnDef>,
     /// A procedure (`CREATE PROCEDURE`), called with CALL.
     pub procedure: bool,
+    /// `STRICT` / `RETURNS NULL ON NULL INPUT` (NULL in, NULL out, the body not run).
+    pub strict: bool,
 }
 
 /// The schema as the migrations leave it.

@@ -20,7 +20,7 @@ pub(super) fn emit_query(q: &Query, options: &EmitOptions) -> TokenStream {
             let fn_name = ident(&q.name);
             let signature_params = &params.signature;
             let (sql_static, sql_ident) = sql_static(q);
-            let call = call(&params, quote! { exec }, &sql_ident);
+            let call = call(q, &params, quote! { exec }, &sql_ident);
             quote! {
                 #sql_static
                 #(#docs)*
@@ -151,11 +151,31 @@ impl ParamsCode {
 }
 
 /// The statement as a module-level `static` (shared by a query's functions) and its name.
+/// With optional filters: one `Sql` per combination of given filters (`<NAME>_SQL`, an
+/// array) and the parameters each sends (`<NAME>_ORDERS`).
 fn sql_static(q: &Query) -> (TokenStream, syn::Ident) {
     let full_name = format!("{}::{}", q.module, q.name);
+    let sql_ident = format_ident!("{}_SQL", q.name.to_uppercase());
+    if !q.variants.is_empty() {
+        let orders_ident = format_ident!("{}_ORDERS", q.name.to_uppercase());
+        let count = q.variants.len();
+        let statics = q.variants.iter().map(|v| {
+            let text = &v.sql;
+            let types = v.params.iter().map(|&i| param_type(&q.params[i].pg_type));
+            quote! { ::pgbake::Sql { name: #full_name, text: #text, param_types: &[#(#types),*] } }
+        });
+        let orders = q.variants.iter().map(|v| {
+            let order = &v.params;
+            quote! { &[#(#order),*] }
+        });
+        let item = quote! {
+            static #sql_ident: [::pgbake::Sql; #count] = [#(#statics),*];
+            static #orders_ident: [&[usize]; #count] = [#(#orders),*];
+        };
+        return (item, sql_ident);
+    }
     let sql = &q.sql;
     let param_type_items = q.params.iter().map(|p| param_type(&p.pg_type));
-    let sql_ident = format_ident!("{}_SQL", q.name.to_uppercase());
     let item = quote! {
         static #sql_ident: ::pgbake::Sql = ::pgbake::Sql {
             name: #full_name,
@@ -167,14 +187,38 @@ fn sql_static(q: &Query) -> (TokenStream, syn::Ident) {
 }
 
 /// A query function's body: bind the parameters, then one call of the runtime's `helper`.
-fn call(params: &ParamsCode, helper: TokenStream, sql_ident: &syn::Ident) -> TokenStream {
+/// With optional filters, the variant the arguments choose (bit `j`: optional filter `j`
+/// is `Some`) and only the parameters it uses.
+fn call(
+    q: &Query,
+    params: &ParamsCode,
+    helper: TokenStream,
+    sql_ident: &syn::Ident,
+) -> TokenStream {
     let bindings = &params.bindings;
     let domain_bindings = &params.domain_bindings;
     let param_refs = &params.refs;
+    if q.variants.is_empty() {
+        return quote! {
+            #bindings
+            #(#domain_bindings)*
+            ::pgbake::__private::#helper(db, &#sql_ident, &[#param_refs]).await
+        };
+    }
+    let orders_ident = format_ident!("{}_ORDERS", q.name.to_uppercase());
+    let given = q.optional.iter().enumerate().map(|(j, &i)| {
+        let name = &params.names[i];
+        quote! { (usize::from(#name.is_some()) << #j) }
+    });
+    let n = q.params.len();
     quote! {
         #bindings
+        let variant = 0 #(| #given)*;
         #(#domain_bindings)*
-        ::pgbake::__private::#helper(db, &#sql_ident, &[#param_refs]).await
+        let all: [&(dyn ::pgbake::__private::postgres_types::ToSql + Sync); #n] = [#param_refs];
+        let params: Vec<&(dyn ::pgbake::__private::postgres_types::ToSql + Sync)> =
+            #orders_ident[variant].iter().map(|&i| all[i]).collect();
+        ::pgbake::__private::#helper(db, &#sql_ident[variant], &params).await
     }
 }
 
@@ -200,6 +244,7 @@ fn row_struct(q: &Query, options: &EmitOptions) -> TokenStream {
             )
         })
         .collect();
+    let full_name = format!("{}::{}", q.module, q.name);
     let getters: Vec<TokenStream> = q
         .columns
         .iter()
@@ -210,6 +255,16 @@ fn row_struct(q: &Query, options: &EmitOptions) -> TokenStream {
             }
             (TypeKind::Domain { .. }, true) => {
                 quote! { row.try_get::<_, Option<::pgbake::Domain<_>>>(#i)?.map(|d| d.0) }
+            }
+            // An array read as `Vec<T>`: a NULL element is an error naming the override.
+            (_, nullable) if c.pg_type.array && !c.element_nullable => {
+                let column = &c.name;
+                let check = quote! { ::pgbake::__private::non_null_elements };
+                if nullable {
+                    quote! { row.try_get::<_, Option<Vec<Option<_>>>>(#i)?.map(|v| #check(v, #full_name, #column)).transpose()? }
+                } else {
+                    quote! { #check(row.try_get::<_, Vec<Option<_>>>(#i)?, #full_name, #column)? }
+                }
             }
             _ => quote! { row.try_get(#i)? },
         })
@@ -236,7 +291,7 @@ fn row_functions(q: &Query, params: &ParamsCode, docs: &[TokenStream]) -> TokenS
     let (sql_static, sql_ident) = sql_static(q);
     let functions = match q.cardinality {
         Cardinality::One => {
-            let call = call(params, quote! { one }, &sql_ident);
+            let call = call(q, params, quote! { one }, &sql_ident);
             quote! {
                 #(#docs)*
                 pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<#row, ::pgbake::Error> {
@@ -245,7 +300,7 @@ fn row_functions(q: &Query, params: &ParamsCode, docs: &[TokenStream]) -> TokenS
             }
         }
         Cardinality::Opt => {
-            let call = call(params, quote! { opt }, &sql_ident);
+            let call = call(q, params, quote! { opt }, &sql_ident);
             quote! {
                 #(#docs)*
                 pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Option<#row>, ::pgbake::Error> {
@@ -259,8 +314,8 @@ fn row_functions(q: &Query, params: &ParamsCode, docs: &[TokenStream]) -> TokenS
                 " Streams the rows of [`{}`] instead of collecting them.",
                 q.name
             );
-            let many = call(params, quote! { many }, &sql_ident);
-            let stream = call(params, quote! { stream }, &sql_ident);
+            let many = call(q, params, quote! { many }, &sql_ident);
+            let stream = call(q, params, quote! { stream }, &sql_ident);
             quote! {
                 #(#docs)*
                 pub async fn #fn_name(db: &impl ::pgbake::GenericClient, #signature_params) -> Result<Vec<#row>, ::pgbake::Error> {

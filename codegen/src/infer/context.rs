@@ -12,8 +12,11 @@ pub(crate) struct Inference<'a> {
     pub catalog: &'a Catalog,
     /// Each parameter's type once its context decided it.
     pub params: Vec<Option<Ty>>,
-    /// Whether a parameter sets a nullable column (INSERT value or UPDATE SET).
-    pub param_nullable: Vec<bool>,
+    /// Whether the statement gives a parameter's NULL a meaning (a nullable target
+    /// column, `IS NULL`, a non-strict function, …).
+    pub param_null_meaning: Vec<bool>,
+    /// Whether a parameter's NULL always reaches a NOT NULL column (so it always fails).
+    pub param_null_fails: Vec<bool>,
     /// Where each parameter is first used.
     pub param_spans: Vec<Option<Span>>,
     /// The FROM scopes in view, innermost last.
@@ -54,7 +57,8 @@ impl<'a> Inference<'a> {
         Inference {
             catalog,
             params: vec![None; param_count],
-            param_nullable: vec![false; param_count],
+            param_null_meaning: vec![false; param_count],
+            param_null_fails: vec![false; param_count],
             param_spans: vec![None; param_count],
             scopes: Vec::new(),
             ctes: Vec::new(),
@@ -62,6 +66,12 @@ impl<'a> Inference<'a> {
             param_conflict: None,
             select: SelectContext::default(),
         }
+    }
+
+    /// Whether parameter `index` is an `Option`: the statement gives its NULL a meaning
+    /// and NULL does not always make the statement fail.
+    pub fn param_nullable(&self, index: usize) -> bool {
+        self.param_null_meaning[index] && !self.param_null_fails[index]
     }
 
     /// Where parameter `index` is first used (empty when unused).

@@ -80,10 +80,14 @@ impl InferError {
 pub struct Inferred {
     /// Parameter types in `$n` order.
     pub params: Vec<Ty>,
-    /// Whether a parameter sets a nullable column (INSERT value or UPDATE SET).
+    /// Whether a parameter may be NULL: the statement gives its NULL a meaning (a
+    /// nullable target column, `IS [NOT] NULL`, `IS DISTINCT FROM`, a non-strict function,
+    /// an array element) and NULL does not always reach a NOT NULL column.
     pub param_nullable: Vec<bool>,
     /// Output columns (`not_null` is the inferred non-nullability).
     pub columns: Vec<ColumnDef>,
+    /// For each output column, whether it is an array whose elements can be NULL.
+    pub column_element_nulls: Vec<bool>,
     /// The statement can return rows (SELECT, VALUES, or DML with RETURNING).
     pub returns_rows: bool,
 }
@@ -119,9 +123,11 @@ pub fn infer_statement(
             }
         }
     }
+    let column_element_nulls = columns.iter().map(|c| c.element_nulls).collect();
     Ok(Inferred {
         params,
-        param_nullable: cx.param_nullable.clone(),
+        column_element_nulls,
+        param_nullable: (0..param_count).map(|i| cx.param_nullable(i)).collect(),
         columns: column_defs(columns),
         returns_rows,
     })

@@ -48,6 +48,7 @@ impl Inference<'_> {
                         name: format!("column{}", i + 1),
                         nullable: vals.iter().any(|v| v.nullable),
                         ty,
+                        element_nulls: vals.iter().any(|v| v.element_nulls),
                     });
                 }
                 Ok(out)
@@ -200,7 +201,12 @@ impl Inference<'_> {
                 SetOperator::Except => a.nullable,
                 _ => a.nullable || b.nullable,
             };
-            out.push(Col { name, ty, nullable });
+            out.push(Col {
+                name,
+                ty,
+                nullable,
+                element_nulls: a.element_nulls || b.element_nulls,
+            });
         }
         Ok(out)
     }
@@ -215,7 +221,10 @@ impl Inference<'_> {
         Ok(self
             .set_expr(body, false)?
             .into_iter()
-            .map(|c| (Val::known(c.ty, c.nullable, Some(c.name.clone())), c.name))
+            .map(|c| {
+                let v = Val::known(c.ty, c.nullable, Some(c.name.clone()));
+                (v.with_element_nulls(c.element_nulls), c.name)
+            })
             .collect())
     }
 }

@@ -15,6 +15,8 @@ pub(crate) struct Col {
     pub name: String,
     pub ty: Ty,
     pub nullable: bool,
+    /// An array whose elements can be NULL (see `Val::element_nulls`).
+    pub element_nulls: bool,
 }
 
 /// One FROM item visible by name.
@@ -196,6 +198,7 @@ impl Scope {
             name: column.to_string(),
             ty: Ty::new(ty),
             nullable: false,
+            element_nulls: false,
         }))
     }
 

@@ -57,6 +57,7 @@ impl Inference<'_> {
                 name,
                 ty,
                 nullable: v.nullable,
+                element_nulls: v.element_nulls,
             });
         }
         Ok(out)
@@ -189,7 +190,8 @@ impl Inference<'_> {
 
 fn column_value(c: &Col) -> (Val, String) {
     (
-        Val::known(c.ty.clone(), c.nullable, Some(c.name.clone())),
+        Val::known(c.ty.clone(), c.nullable, Some(c.name.clone()))
+            .with_element_nulls(c.element_nulls),
         c.name.clone(),
     )
 }

@@ -18,6 +18,7 @@ pub fn utility_statement(
     let none = Inferred {
         params: Vec::new(),
         param_nullable: Vec::new(),
+        column_element_nulls: Vec::new(),
         columns: Vec::new(),
         returns_rows: false,
     };

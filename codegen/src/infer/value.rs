@@ -28,6 +28,62 @@ pub(crate) struct Val {
     pub name: Option<String>,
     /// How strong the name is (FigureColname: 2 column/function, 1 keyword-ish, 0 none).
     pub strength: u8,
+    /// Which parameters' NULL reaches this value.
+    pub flow: NullFlow,
+    /// An array whose elements can be NULL (`array_agg` of a nullable value, `ARRAY[…]`
+    /// of a nullable item, …). An array read from a table column is not: its elements
+    /// are checked when the row is decoded.
+    pub element_nulls: bool,
+}
+
+/// The parameters whose NULL reaches a value. Strict functions and operators carry a NULL
+/// argument to their result (`pg_proc.proisstrict`); a value that handles NULL (a
+/// non-strict function, `IS NULL`, a nullable target column) gives those parameters a
+/// meaning for NULL, and a NOT NULL target column makes their NULL an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct NullFlow {
+    /// Parameters whose NULL can make the value NULL.
+    pub may: Vec<usize>,
+    /// Parameters whose NULL always makes the value NULL (through strict steps only).
+    pub must: Vec<usize>,
+}
+
+impl NullFlow {
+    /// The flow of a parameter itself.
+    pub fn param(index: usize) -> NullFlow {
+        NullFlow {
+            may: vec![index],
+            must: vec![index],
+        }
+    }
+
+    /// Through a strict step: a NULL in any input is a NULL result.
+    pub fn strict<'a>(inputs: impl IntoIterator<Item = &'a Val>) -> NullFlow {
+        let mut out = NullFlow::default();
+        for v in inputs {
+            union(&mut out.may, &v.flow.may);
+            union(&mut out.must, &v.flow.must);
+        }
+        out
+    }
+
+    /// Through a step that may or may not pass an input's NULL on (CASE branches,
+    /// COALESCE, AND/OR): NULL can come out, but no input's NULL always does.
+    pub fn branches<'a>(inputs: impl IntoIterator<Item = &'a Val>) -> NullFlow {
+        let mut out = NullFlow::default();
+        for v in inputs {
+            union(&mut out.may, &v.flow.may);
+        }
+        out
+    }
+}
+
+fn union(into: &mut Vec<usize>, from: &[usize]) {
+    for i in from {
+        if !into.contains(i) {
+            into.push(*i);
+        }
+    }
 }
 
 impl Val {
@@ -37,6 +93,8 @@ impl Val {
             nullable,
             strength: if name.is_some() { 2 } else { 0 },
             name,
+            flow: NullFlow::default(),
+            element_nulls: false,
         }
     }
 
@@ -47,6 +105,8 @@ impl Val {
             nullable,
             name: None,
             strength: 0,
+            flow: NullFlow::default(),
+            element_nulls: false,
         }
     }
 
@@ -57,6 +117,8 @@ impl Val {
             nullable: true,
             name: None,
             strength: 0,
+            flow: NullFlow::param(index),
+            element_nulls: false,
         }
     }
 
@@ -68,6 +130,18 @@ impl Val {
     pub fn named(mut self, name: &str, strength: u8) -> Val {
         self.name = Some(name.to_string());
         self.strength = strength;
+        self
+    }
+
+    /// The value with this NULL flow.
+    pub fn flowing(mut self, flow: NullFlow) -> Val {
+        self.flow = flow;
+        self
+    }
+
+    /// The value with elements that can (or cannot) be NULL.
+    pub fn with_element_nulls(mut self, element_nulls: bool) -> Val {
+        self.element_nulls = element_nulls;
         self
     }
 
@@ -138,8 +212,9 @@ impl Inference<'_> {
         Ok(ty)
     }
 
-    /// Assigns a value to a column; a parameter may be NULL when the column accepts NULL
-    /// (a NOT NULL domain rejects it, although it does not keep NULL out of reads).
+    /// Assigns a value to a column: a parameter whose NULL reaches a column that accepts
+    /// NULL may be NULL; one whose NULL always reaches a NOT NULL column (or a NOT NULL
+    /// domain, which rejects NULL although it does not keep NULL out of reads) may not.
     pub fn assign(&mut self, v: &Val, ty: &Ty, nullable_target: bool) {
         let domain_rejects_null = !ty.array
             && matches!(
@@ -149,12 +224,21 @@ impl Inference<'_> {
                     ..
                 })
             );
-        let nullable_target = nullable_target && !domain_rejects_null;
-        if let T::Param(i) = v.t
-            && self.params[i].is_none()
-        {
-            self.param_nullable[i] = nullable_target;
+        if nullable_target && !domain_rejects_null {
+            self.null_has_meaning(v);
+        } else {
+            for &i in &v.flow.must {
+                self.param_null_fails[i] = true;
+            }
         }
         self.settle(v, ty);
+    }
+
+    /// The statement gives NULL in `v` a meaning (it is tested, handled by a non-strict
+    /// function, or stored): the parameters it flows from may be NULL.
+    pub fn null_has_meaning(&mut self, v: &Val) {
+        for &i in &v.flow.may {
+            self.param_null_meaning[i] = true;
+        }
     }
 }

@@ -21,3 +21,17 @@ INSERT INTO notes (slug, title, status) VALUES (:slug, :title, :status);
 --! type :opt
 --- Rust keywords as query and column names become raw identifiers (`r#type`, `r#fn`).
 SELECT status AS type, id AS "fn" FROM notes ORDER BY id LIMIT 1;
+
+--! note_tags :many
+--- Tags as stored: `tags` is a table's array column, read as `Vec<String>`; a NULL element
+--- is a decode error that names this query, the column and the `-> (tags[?])` override.
+SELECT slug, tags FROM notes ORDER BY id;
+
+--! note_tags_with_nulls :many -> (tags[?])
+--- The same, with the override: NULL elements come back as `None`.
+SELECT slug, tags FROM notes ORDER BY id;
+
+--! summaries_by_status :many
+--- Each status with its notes' summaries; a note without one adds a `None` element.
+SELECT status, array_agg(body ->> 'summary' ORDER BY id) AS summaries
+FROM notes GROUP BY status ORDER BY status;

@@ -78,6 +78,14 @@ fn user_function(catalog: &Catalog, function: &CreateFunction) -> UserFunction {
         returns_set,
         out_columns,
         procedure: false,
+        // CALLED ON NULL INPUT is the default.
+        strict: matches!(
+            function.called_on_null,
+            Some(
+                sqlparser::ast::FunctionCalledOnNull::Strict
+                    | sqlparser::ast::FunctionCalledOnNull::ReturnsNullOnNullInput
+            )
+        ),
     }
 }
 

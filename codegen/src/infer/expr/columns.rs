@@ -26,7 +26,9 @@ impl Inference<'_> {
                     // without it.
                     let grouped_away =
                         self.select.grouping_sets && self.select.aggregate_depth == 0;
-                    return Ok(Val::known(c.ty, c.nullable || grouped_away, Some(c.name)));
+                    let element_nulls = c.element_nulls;
+                    return Ok(Val::known(c.ty, c.nullable || grouped_away, Some(c.name))
+                        .with_element_nulls(element_nulls));
                 }
                 Lookup::WholeRow => {
                     let ty = if self.catalog.relation(None, name).is_some() {

@@ -44,7 +44,19 @@ impl Inference<'_> {
                 let ty = self
                     .common(&vals, Span::empty())
                     .map_err(|err| err.or_span(e.span()))?;
-                Ok(Val::known(ty.to_array(), false, None).named("array", 1))
+                // An array holds NULL elements: a parameter may be NULL there. Nested
+                // `ARRAY[ARRAY[…]]` items are sub-arrays: their elements are the elements.
+                vals.iter().for_each(|v| self.null_has_meaning(v));
+                let element_nulls = vals.iter().any(|v| {
+                    if ty.array {
+                        v.element_nulls
+                    } else {
+                        v.nullable
+                    }
+                });
+                Ok(Val::known(ty.to_array(), false, None)
+                    .named("array", 1)
+                    .with_element_nulls(element_nulls))
             }
             Expr::CompoundFieldAccess { root, access_chain } => {
                 let mut v = self.expr(root)?;
@@ -117,6 +129,7 @@ impl Inference<'_> {
             Some(t) if t.array => Ok(Val {
                 t: T::Known(t.element()),
                 nullable: true,
+                element_nulls: false,
                 ..v
             }),
             Some(t) if matches!(t.name.as_str(), "jsonb" | "hstore") => {

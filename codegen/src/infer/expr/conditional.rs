@@ -7,7 +7,7 @@ use sqlparser::tokenizer::Span;
 use crate::catalog::Ty;
 use crate::infer::InferError;
 use crate::infer::context::Inference;
-use crate::infer::value::{T, Val};
+use crate::infer::value::{NullFlow, T, Val};
 
 impl Inference<'_> {
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`.
@@ -56,11 +56,15 @@ impl Inference<'_> {
         let ty = self
             .common(&results, Span::empty())
             .map_err(|err| err.or_span(e.span()))?;
-        Ok(Val::known(ty, nullable, None).named("case", 1))
+        Ok(Val::known(ty, nullable, None)
+            .named("case", 1)
+            .flowing(NullFlow::branches(&results))
+            .with_element_nulls(results.iter().any(|v| v.element_nulls)))
     }
 
     /// COALESCE, GREATEST, LEAST and NULLIF of inferred arguments; `None` for any other
-    /// name (or NULLIF with other than two arguments).
+    /// name (or NULLIF with other than two arguments). Each handles NULL arguments, so
+    /// each gives a parameter's NULL a meaning there.
     pub(crate) fn conditional_function(
         &mut self,
         name: &str,
@@ -71,12 +75,18 @@ impl Inference<'_> {
             "coalesce" | "greatest" | "least" => {
                 let ty = self.common(args, span)?;
                 let nullable = args.iter().all(|a| a.nullable);
+                args.iter().for_each(|a| self.null_has_meaning(a));
                 Val::known(ty, nullable, Some(name.to_string()))
+                    .flowing(NullFlow::branches(args))
+                    .with_element_nulls(args.iter().any(|a| a.element_nulls))
             }
             "nullif" if args.len() == 2 => {
                 self.binary("=", &args[0], &args[1], span)?;
                 let ty = self.finalize(&args[0], span)?;
+                args.iter().for_each(|a| self.null_has_meaning(a));
                 Val::known(ty, true, Some(name.to_string()))
+                    .flowing(NullFlow::branches(&args[..1]))
+                    .with_element_nulls(args[0].element_nulls)
             }
             _ => return Ok(None),
         }))

@@ -8,7 +8,7 @@ use super::unsupported;
 use crate::catalog::Ty;
 use crate::infer::InferError;
 use crate::infer::context::Inference;
-use crate::infer::value::Val;
+use crate::infer::value::{NullFlow, Val};
 
 impl Inference<'_> {
     /// A literal or a `$n` parameter.
@@ -44,7 +44,7 @@ impl Inference<'_> {
             self.param_spans[n - 1] = Some(span);
         }
         Ok(match &self.params[n - 1] {
-            Some(t) => Val::known(t.clone(), true, None),
+            Some(t) => Val::known(t.clone(), true, None).flowing(NullFlow::param(n - 1)),
             None => Val::param(n - 1),
         })
     }
@@ -70,7 +70,9 @@ impl Inference<'_> {
                 self.settle(&inner, &ty);
                 let nullable =
                     inner.nullable || matches!(kind, CastKind::TryCast | CastKind::SafeCast);
-                let mut out = Val::known(ty.clone(), nullable, inner.name.clone());
+                // Casts are strict: NULL casts to NULL.
+                let mut out = Val::known(ty.clone(), nullable, inner.name.clone())
+                    .flowing(inner.flow.clone());
                 out.strength = inner.strength;
                 if inner.strength <= 1 {
                     out = out.named(&ty.name, 1);
@@ -80,7 +82,9 @@ impl Inference<'_> {
             Expr::Interval(interval) => {
                 let v = self.expr(&interval.value)?;
                 self.settle(&v, &Ty::new("interval"));
-                Ok(Val::known(Ty::new("interval"), v.nullable, None).named("interval", 1))
+                Ok(Val::known(Ty::new("interval"), v.nullable, None)
+                    .named("interval", 1)
+                    .flowing(v.flow))
             }
             other => Err(unsupported(other)),
         }

@@ -9,7 +9,7 @@ use crate::catalog::Ty;
 use crate::infer::InferError;
 use crate::infer::context::Inference;
 use crate::infer::resolve::{Candidate, bind_polymorphic, select};
-use crate::infer::value::Val;
+use crate::infer::value::{NullFlow, Val};
 use crate::pg::builtins::{builtins, is_pseudo};
 
 /// The pg_operator name of a sqlparser binary operator.
@@ -95,7 +95,8 @@ impl Inference<'_> {
                     }
                     self.settle(v, &Ty::new("bool"));
                 }
-                Ok(Val::bool(l.nullable || r.nullable))
+                // Three-valued logic: `NULL OR true` is true.
+                Ok(Val::bool(l.nullable || r.nullable).flowing(NullFlow::branches([&l, &r])))
             }
             _ => self
                 .binary(&operator_name(op), &l, &r, Span::empty())
@@ -119,15 +120,17 @@ impl Inference<'_> {
         }
         let name = operator_name(op);
         let mut nullable = false;
+        let mut pairs = Vec::new();
         for (a, b) in left.iter().zip(right) {
             let l = self.expr(a)?;
             let r = self.expr(b)?;
-            nullable |= self
+            let pair = self
                 .binary(&name, &l, &r, Span::empty())
-                .map_err(|err| err.or_span(e.span()))?
-                .nullable;
+                .map_err(|err| err.or_span(e.span()))?;
+            nullable |= pair.nullable;
+            pairs.push(pair);
         }
-        Ok(Val::bool(nullable))
+        Ok(Val::bool(nullable).flowing(NullFlow::branches(&pairs)))
     }
 
     /// `NOT x`, `-x` and other prefix operators.
@@ -141,7 +144,7 @@ impl Inference<'_> {
         match op {
             UnaryOperator::Not => {
                 self.settle(&v, &Ty::new("bool"));
-                Ok(Val::bool(v.nullable))
+                Ok(Val::bool(v.nullable).flowing(NullFlow::strict([&v])))
             }
             // A negative literal stays the literal's type.
             UnaryOperator::Minus if matches!(expr, Expr::Value(_)) => Ok(v.unnamed()),
@@ -197,8 +200,10 @@ impl Inference<'_> {
         self.settle(r, &chosen.args[1]);
         // JSON access finds no key or element, or a JSON null.
         let may_be_null = matches!(op, "->" | "->>" | "#>" | "#>>");
+        // Operators' functions are strict: NULL in, NULL out.
         Ok((
-            Val::known(chosen.ret, l.nullable || r.nullable || may_be_null, None),
+            Val::known(chosen.ret, l.nullable || r.nullable || may_be_null, None)
+                .flowing(NullFlow::strict([l, r])),
             chosen.args[1].clone(),
         ))
     }
@@ -217,7 +222,7 @@ impl Inference<'_> {
             )
         })?;
         self.settle(v, &chosen.args[0]);
-        Ok(Val::known(chosen.ret, v.nullable, None))
+        Ok(Val::known(chosen.ret, v.nullable, None).flowing(NullFlow::strict([v])))
     }
 
     /// `l op ANY (r)` where `r` is an array: parameters become arrays of the operand type.

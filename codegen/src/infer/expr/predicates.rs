@@ -11,23 +11,31 @@ use crate::infer::context::Inference;
 use crate::infer::value::Val;
 
 impl Inference<'_> {
-    /// The `IS …` tests: never NULL themselves.
+    /// The `IS …` tests: never NULL themselves, and each one gives NULL in its operands a
+    /// meaning (a parameter tested there may be NULL).
     pub(super) fn is_predicate(&mut self, e: &Expr) -> Result<Val, InferError> {
         match e {
             Expr::IsNull(x) | Expr::IsNotNull(x) => {
-                self.expr(x)?;
+                let v = self.expr(x)?;
+                self.null_has_meaning(&v);
             }
             Expr::IsTrue(x)
             | Expr::IsNotTrue(x)
             | Expr::IsFalse(x)
             | Expr::IsNotFalse(x)
             | Expr::IsUnknown(x)
-            | Expr::IsNotUnknown(x) => self.condition(x)?,
+            | Expr::IsNotUnknown(x) => {
+                let v = self.expr(x)?;
+                self.settle(&v, &Ty::new("bool"));
+                self.null_has_meaning(&v);
+            }
             Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
                 let l = self.expr(a)?;
                 let r = self.expr(b)?;
                 self.binary("=", &l, &r, Span::empty())
                     .map_err(|err| err.or_span(e.span()))?;
+                self.null_has_meaning(&l);
+                self.null_has_meaning(&r);
             }
             other => return Err(unsupported(other)),
         }

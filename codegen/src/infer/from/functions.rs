@@ -18,6 +18,7 @@ pub(super) fn sql_value_function(name: &str) -> Option<Vec<Col>> {
             name: name.to_string(),
             ty: Ty::new(ty),
             nullable: false,
+            element_nulls: false,
         }]
     })
 }
@@ -43,6 +44,7 @@ pub(crate) fn record_columns(name: &str) -> Option<Vec<Col>> {
         name: n.into(),
         ty: Ty::new(t),
         nullable: true,
+        element_nulls: false,
     };
     Some(match name {
         "json_each" | "jsonb_each" => vec![
@@ -137,6 +139,7 @@ impl Inference<'_> {
                         name: "unnest".into(),
                         ty: t.element(),
                         nullable: true,
+                        element_nulls: false,
                     }),
                     _ => {
                         failure = Some(
@@ -203,6 +206,7 @@ impl Inference<'_> {
                         name: scalar_column_name(&fname, alias),
                         ty,
                         nullable: v.nullable,
+                        element_nulls: false,
                     }],
                 }
             }
@@ -235,6 +239,7 @@ impl Inference<'_> {
                 name: ident(&c.name),
                 ty,
                 nullable: true,
+                element_nulls: false,
             });
         }
         Ok(cols)
@@ -260,5 +265,6 @@ fn ordinality() -> Col {
         name: "ordinality".into(),
         ty: Ty::new("int8"),
         nullable: false,
+        element_nulls: false,
     }
 }

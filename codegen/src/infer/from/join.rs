@@ -115,6 +115,7 @@ impl Inference<'_> {
                 name: name.clone(),
                 ty,
                 nullable: kind.merged_nullable(l, r),
+                element_nulls: l.element_nulls || r.element_nulls,
             });
         }
         Ok(merged)

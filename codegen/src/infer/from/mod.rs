@@ -66,6 +66,7 @@ impl Inference<'_> {
                     name: c.name.clone(),
                     ty: c.ty.clone(),
                     nullable: !c.not_null,
+                    element_nulls: false,
                 })
                 .collect();
             (cols, Some(schema))
@@ -213,6 +214,7 @@ impl Inference<'_> {
                     name: name.into(),
                     ty: Ty::new(ty),
                     nullable: false,
+                    element_nulls: false,
                 })
                 .collect()
             })
@@ -230,6 +232,7 @@ fn columns_of(
             name: c.name.clone(),
             ty: c.ty.clone(),
             nullable: nullable(c),
+            element_nulls: false,
         })
         .collect()
 }

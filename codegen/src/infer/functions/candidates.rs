@@ -46,7 +46,12 @@ impl Inference<'_> {
             }
         }
         let proc = procs[chosen.index].clone();
-        Ok((Val::known(chosen.ret, true, Some(name.to_string())), proc))
+        let flow = self.call_null_flow(&proc, args);
+        let element_nulls = super::strictness::call_element_nulls(name, &proc, args);
+        let v = Val::known(chosen.ret, true, Some(name.to_string()))
+            .flowing(flow)
+            .with_element_nulls(element_nulls);
+        Ok((v, proc))
     }
 }
 

@@ -131,8 +131,10 @@ impl Inference<'_> {
                 .first()
                 .ok_or_else(|| InferError::new("subquery must return a column", span))?;
             if name == "array" {
+                let element_nulls = c.nullable;
                 return Ok((
-                    Val::known(c.ty.to_array(), false, Some("array".into())),
+                    Val::known(c.ty.to_array(), false, Some("array".into()))
+                        .with_element_nulls(element_nulls),
                     None,
                 ));
             }
@@ -180,7 +182,20 @@ impl Inference<'_> {
         if aggregate {
             self.select.aggregate_depth += 1;
         }
-        let args = self.aggregate_args(f, &call.arg_exprs);
+        // FILTER (WHERE …) keeps only the rows where it is true: the arguments are read
+        // in those rows (`array_agg(x) FILTER (WHERE x IS NOT NULL)` has no NULL element).
+        let filtered_scope = match (&f.filter, self.scopes.last()) {
+            (Some(filter), Some(scope)) if aggregate => {
+                let mut scope = scope.clone();
+                scope.narrow_after_where(filter);
+                Some(scope)
+            }
+            _ => None,
+        };
+        let args = match filtered_scope {
+            Some(scope) => self.in_scope(scope, |cx| cx.aggregate_args(f, &call.arg_exprs)),
+            None => self.aggregate_args(f, &call.arg_exprs),
+        };
         if aggregate {
             self.select.aggregate_depth -= 1;
         }
@@ -255,7 +270,7 @@ impl Inference<'_> {
             .map(|u| Proc {
                 kind: 'f',
                 retset: u.returns_set,
-                strict: false,
+                strict: u.strict,
                 variadic: if u.variadic {
                     u.args.last().map(Ty::element)
                 } else {
@@ -284,6 +299,7 @@ impl Inference<'_> {
                     name: c.name.clone(),
                     ty: c.ty.clone(),
                     nullable: true,
+                    element_nulls: false,
                 })
                 .collect()
         };

@@ -5,7 +5,7 @@ use sqlparser::ast::{Expr, Function, WindowFrameBound, WindowType};
 
 use crate::catalog::Ty;
 use crate::infer::context::Inference;
-use crate::infer::value::Val;
+use crate::infer::value::{NullFlow, Val};
 use crate::pg::builtins::Proc;
 
 /// Strict built-ins that can return NULL although every argument is non-NULL (each
@@ -183,6 +183,21 @@ const AGGREGATES_NON_NULL_PER_GROUP: &[&str] = &[
 ];
 
 impl Inference<'_> {
+    /// What a call does with its arguments' NULLs (`pg_proc.proisstrict`): a strict
+    /// function carries them to its result; a non-strict one is called with them, so a
+    /// parameter may be NULL there. Aggregates and window functions skip or pass NULL
+    /// rows by their own rules and give a parameter's NULL no meaning.
+    pub(super) fn call_null_flow(&mut self, proc: &Proc, args: &[Val]) -> NullFlow {
+        match proc.kind {
+            'a' | 'w' => NullFlow::default(),
+            _ if proc.strict => NullFlow::strict(args),
+            _ => {
+                args.iter().for_each(|a| self.null_has_meaning(a));
+                NullFlow::branches(args)
+            }
+        }
+    }
+
     /// An aggregate is NULL on empty input; in a plain GROUP BY no group is empty, so the
     /// aggregates above are non-NULL there (unless FILTER can empty the group).
     pub(super) fn aggregate_never_null(&self, name: &str, f: &Function, args: &[Val]) -> bool {
@@ -256,4 +271,47 @@ pub(crate) fn builtin_result_nullable(
         return args.iter().all(|a| a.nullable);
     }
     true
+}
+
+/// Whether an array a call returns can hold NULL elements: an aggregate collects its
+/// argument (NULL rows included), the regular-expression matches leave unmatched groups
+/// NULL, `string_to_array` turns its third argument's matches into NULL, a non-strict
+/// function can put a NULL argument in (`array_append(a, NULL)`), and elements pass
+/// through from array arguments.
+pub(super) fn call_element_nulls(name: &str, proc: &Proc, args: &[Val]) -> bool {
+    if !is_array(&proc.ret) {
+        return false;
+    }
+    let from_arrays = args.iter().any(|a| a.element_nulls);
+    match name {
+        "regexp_match" | "regexp_matches" => true,
+        "string_to_array" => args.len() > 2 || from_arrays,
+        // `array_remove(a, NULL)` removes the NULL elements.
+        "array_remove" => {
+            args.first().is_some_and(|a| a.element_nulls)
+                && !args
+                    .get(1)
+                    .is_some_and(|v| v.t == crate::infer::value::T::Unknown && v.nullable)
+        }
+        _ if proc.kind == 'a' => args.iter().zip(&proc.args).any(|(a, t)| {
+            if is_array(t) {
+                a.element_nulls
+            } else {
+                a.nullable
+            }
+        }),
+        _ if !proc.strict => {
+            from_arrays
+                || args
+                    .iter()
+                    .zip(&proc.args)
+                    .any(|(a, t)| !is_array(t) && a.nullable)
+        }
+        _ => from_arrays,
+    }
+}
+
+/// An array type, or a polymorphic one (`anyarray`, `anycompatiblearray`).
+fn is_array(ty: &Ty) -> bool {
+    ty.array || matches!(ty.name.as_str(), "anyarray" | "anycompatiblearray")
 }
