@@ -135,7 +135,11 @@ impl Tally {
         *self.outcomes.entry(outcome).or_default() += 1;
         match outcome {
             Outcome::Ok => {}
-            Outcome::DataError => *self.data_errors.entry(message).or_default() += 1,
+            // NULL elements in a `Vec<T>` table array column are the documented convention,
+            // counted apart from failures.
+            Outcome::DataError | Outcome::NullElement => {
+                *self.data_errors.entry(format!("{function}: {message}")).or_default() += 1
+            }
             _ => {
                 let line = format!("{outcome:?}: {function} [{state}]: {message}");
                 if !self.failures.contains(&line) {

@@ -148,6 +148,21 @@ struct Column {
     ty: u32,
     typed: String,
     nullable: bool,
+    /// For a second attempt when a CHECK refuses the first row: the string literals of the
+    /// column's own CHECK constraints that look like values, not patterns.
+    allowed: Vec<String>,
+    text: bool,
+}
+
+/// The string literals of a constraint definition (`'a'::text` …).
+fn literals(definition: &str) -> Vec<String> {
+    definition
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .filter(|l| !l.contains(['^', '$', '*', '[', '\\', '%', '+']))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Empties every table (migration history aside) and fills it for `state`; returns the
@@ -185,38 +200,63 @@ pub async fn fill(client: &Client, state: State) -> Result<(u64, Vec<String>), S
         let (oid, name): (u32, String) = (table.get(0), table.get(1));
         let columns: Vec<Column> = client
             .query(
-                "SELECT attname::text, atttypid, format_type(atttypid, atttypmod), NOT attnotnull
-                 FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped AND attgenerated = ''
-                 ORDER BY attnum",
+                "SELECT a.attname::text, a.atttypid, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+                        coalesce((SELECT string_agg(pg_get_constraintdef(c.oid), ' ') FROM pg_constraint c
+                                  WHERE c.conrelid = a.attrelid AND c.contype = 'c' AND c.conkey = ARRAY[a.attnum]), ''),
+                        (SELECT typcategory = 'S' FROM pg_type WHERE oid = a.atttypid)
+                 FROM pg_attribute a WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                 ORDER BY a.attnum",
                 &[&oid],
             )
             .await
             .map_err(|e| format!("columns of {name}: {e}"))?
             .iter()
-            .map(|r| Column { name: r.get(0), ty: r.get(1), typed: r.get(2), nullable: r.get(3) })
+            .map(|r| Column {
+                name: r.get(0),
+                ty: r.get(1),
+                typed: r.get(2),
+                nullable: r.get(3),
+                allowed: literals(r.get(4)),
+                text: r.get::<_, Option<bool>>(5).unwrap_or(false),
+            })
             .collect();
         for n in 1..=state.rows {
             // Odd rows: NULL in every nullable column.
             let nulls = n % 2 == 1;
-            let values: Vec<String> = columns
-                .iter()
-                .map(|c| {
-                    if nulls && c.nullable {
-                        "NULL".to_string()
-                    } else {
-                        format!("({})::{}", catalog.value(c.ty, n, state.null_elements, 0), c.typed)
-                    }
-                })
-                .collect();
             let list: Vec<String> = columns.iter().map(|c| format!("\"{}\"", c.name.replace('"', "\"\""))).collect();
-            let sql = format!(
-                "INSERT INTO {name} ({}) OVERRIDING SYSTEM VALUE VALUES ({})",
-                list.join(", "),
-                values.join(", ")
-            );
-            match client.batch_execute(&sql).await {
-                Ok(()) => inserted += 1,
-                Err(e) => problems.push(format!("{name} row {n}: {}", db_message(&e))),
+            let mut last_error = None;
+            for second in [false, true] {
+                let values: Vec<String> = columns
+                    .iter()
+                    .map(|c| {
+                        if nulls && c.nullable {
+                            "NULL".to_string()
+                        } else if second && c.text && !c.allowed.is_empty() {
+                            let pick = &c.allowed[(n as usize - 1) % c.allowed.len()];
+                            format!("'{}'::{}", pick.replace('\'', "''"), c.typed)
+                        } else if second && c.text {
+                            format!("'v{n}@example.com'::{}", c.typed)
+                        } else {
+                            format!("({})::{}", catalog.value(c.ty, n, state.null_elements, 0), c.typed)
+                        }
+                    })
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO {name} ({}) OVERRIDING SYSTEM VALUE VALUES ({})",
+                    list.join(", "),
+                    values.join(", ")
+                );
+                match client.batch_execute(&sql).await {
+                    Ok(()) => {
+                        inserted += 1;
+                        last_error = None;
+                        break;
+                    }
+                    Err(e) => last_error = Some(db_message(&e)),
+                }
+            }
+            if let Some(e) = last_error {
+                problems.push(format!("{name} row {n}: {e}"));
             }
         }
     }

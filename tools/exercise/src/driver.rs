@@ -56,7 +56,7 @@ fn argument(rust_type: &str, var: &str) -> (String, String) {
 /// The driver's `calls.rs`: `call(index, db, seed, none)` and the function names.
 pub fn calls(queries: &[&Query]) -> String {
     let mut out = String::from(
-        "use pgbake::__private::{bit_vec, chrono, cidr, eui48, rust_decimal, serde_json, uuid};\n\
+        "#![allow(unused_imports)]\nuse pgbake::__private::{bit_vec, chrono, cidr, eui48, rust_decimal, serde_json, uuid};\n\
          use pgbake::__private::futures_util::TryStreamExt as _;\n\
          use crate::calls::Sample;\n\
          use crate::db::types;\n\
