@@ -56,9 +56,13 @@ mod generated_migrations {
 /// Re-exports for generated code; not a stable API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::codec::{CompositeReader, CompositeWriter};
     pub use crate::fetch::{exec, many, one, opt, stream};
+    pub use bit_vec;
     pub use bytes;
     pub use chrono;
+    pub use cidr;
+    pub use eui48;
     pub use futures_util;
     pub use postgres_types;
     pub use rust_decimal;

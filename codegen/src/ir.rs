@@ -164,9 +164,21 @@ pub enum TypeKind {
     Composite {
         /// Schema the type lives in.
         schema: String,
+        /// Attributes in order (a table's columns for its row type); always nullable,
+        /// since PostgreSQL keeps no NOT NULL on the fields of a composite value.
+        fields: Vec<CompositeField>,
     },
     /// A pseudo-type such as `void` or `record`.
     Pseudo,
+}
+
+/// One attribute of a composite type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CompositeField {
+    /// The attribute name.
+    pub name: String,
+    /// Its type.
+    pub ty: PgType,
 }
 
 impl PgType {

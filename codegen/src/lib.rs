@@ -78,4 +78,5 @@ pub mod __internals {
     pub use crate::pipeline::type_queries;
     pub use crate::source::{SqlFile, scan};
     pub use crate::syntax::split::split_statements;
+    pub use crate::types::{camel_case, field_name};
 }

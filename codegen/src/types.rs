@@ -11,7 +11,8 @@ pub struct RustType {
     pub param: String,
 }
 
-/// The Rust type of a scalar built-in, as (owned, parameter).
+/// The Rust type of a scalar built-in or extension type, as (owned, parameter): types
+/// that are `Copy` are passed by value, others by reference.
 fn scalar(name: &str) -> Option<(&'static str, &'static str)> {
     Some(match name {
         "bool" => ("bool", "bool"),
@@ -22,9 +23,8 @@ fn scalar(name: &str) -> Option<(&'static str, &'static str)> {
         "float8" => ("f64", "f64"),
         "oid" => ("u32", "u32"),
         "char" => ("i8", "i8"),
-        "text" | "varchar" | "bpchar" | "citext" | "name" | "ltree" | "unknown" => {
-            ("String", "&str")
-        }
+        "text" | "varchar" | "bpchar" | "citext" | "name" | "ltree" | "lquery" | "ltxtquery"
+        | "unknown" => ("String", "&str"),
         "bytea" => ("Vec<u8>", "&[u8]"),
         "uuid" => ("uuid::Uuid", "uuid::Uuid"),
         "timestamptz" => (
@@ -34,22 +34,104 @@ fn scalar(name: &str) -> Option<(&'static str, &'static str)> {
         "timestamp" => ("chrono::NaiveDateTime", "chrono::NaiveDateTime"),
         "date" => ("chrono::NaiveDate", "chrono::NaiveDate"),
         "time" => ("chrono::NaiveTime", "chrono::NaiveTime"),
+        "timetz" => ("pgbake::TimeTz", "pgbake::TimeTz"),
         "interval" => ("pgbake::Interval", "pgbake::Interval"),
         "numeric" => ("rust_decimal::Decimal", "rust_decimal::Decimal"),
+        "money" => ("pgbake::Money", "pgbake::Money"),
         "json" | "jsonb" => ("serde_json::Value", "&serde_json::Value"),
-        "inet" => ("std::net::IpAddr", "std::net::IpAddr"),
+        "xml" => ("pgbake::Xml", "&pgbake::Xml"),
+        "inet" => ("cidr::IpInet", "cidr::IpInet"),
+        "cidr" => ("cidr::IpCidr", "cidr::IpCidr"),
+        "macaddr" => ("eui48::MacAddress", "eui48::MacAddress"),
+        "macaddr8" => ("pgbake::MacAddr8", "pgbake::MacAddr8"),
+        "bit" | "varbit" => ("bit_vec::BitVec", "&bit_vec::BitVec"),
+        "hstore" => (
+            "std::collections::HashMap<String, Option<String>>",
+            "&std::collections::HashMap<String, Option<String>>",
+        ),
+        "point" => ("pgbake::Point", "pgbake::Point"),
+        "box" => ("pgbake::BoundingBox", "pgbake::BoundingBox"),
+        "lseg" => ("pgbake::LineSegment", "pgbake::LineSegment"),
+        "line" => ("pgbake::Line", "pgbake::Line"),
+        "circle" => ("pgbake::Circle", "pgbake::Circle"),
+        "path" => ("pgbake::Path", "&pgbake::Path"),
+        "polygon" => ("pgbake::Polygon", "&pgbake::Polygon"),
+        "xid" => ("pgbake::Xid", "pgbake::Xid"),
+        "xid8" => ("pgbake::Xid8", "pgbake::Xid8"),
+        "cid" => ("pgbake::Cid", "pgbake::Cid"),
+        "tid" => ("pgbake::Tid", "pgbake::Tid"),
+        "pg_lsn" => ("pgbake::PgLsn", "pgbake::PgLsn"),
+        "tsvector" => ("pgbake::TsVector", "&pgbake::TsVector"),
+        "tsquery" => ("pgbake::TsQuery", "&pgbake::TsQuery"),
         "void" => ("()", "()"),
+        _ => return range(name),
+    })
+}
+
+/// Ranges and multiranges of the built-in range types. Every range's element type is
+/// `Copy`, so a range is passed by value and a multirange by reference.
+fn range(name: &str) -> Option<(&'static str, &'static str)> {
+    Some(match name {
+        "int4range" => ("pgbake::Range<i32>", "pgbake::Range<i32>"),
+        "int8range" => ("pgbake::Range<i64>", "pgbake::Range<i64>"),
+        "numrange" => (
+            "pgbake::Range<rust_decimal::Decimal>",
+            "pgbake::Range<rust_decimal::Decimal>",
+        ),
+        "tsrange" => (
+            "pgbake::Range<chrono::NaiveDateTime>",
+            "pgbake::Range<chrono::NaiveDateTime>",
+        ),
+        "tstzrange" => (
+            "pgbake::Range<chrono::DateTime<chrono::Utc>>",
+            "pgbake::Range<chrono::DateTime<chrono::Utc>>",
+        ),
+        "daterange" => (
+            "pgbake::Range<chrono::NaiveDate>",
+            "pgbake::Range<chrono::NaiveDate>",
+        ),
+        "int4multirange" => ("pgbake::Multirange<i32>", "&pgbake::Multirange<i32>"),
+        "int8multirange" => ("pgbake::Multirange<i64>", "&pgbake::Multirange<i64>"),
+        "nummultirange" => (
+            "pgbake::Multirange<rust_decimal::Decimal>",
+            "&pgbake::Multirange<rust_decimal::Decimal>",
+        ),
+        "tsmultirange" => (
+            "pgbake::Multirange<chrono::NaiveDateTime>",
+            "&pgbake::Multirange<chrono::NaiveDateTime>",
+        ),
+        "tstzmultirange" => (
+            "pgbake::Multirange<chrono::DateTime<chrono::Utc>>",
+            "&pgbake::Multirange<chrono::DateTime<chrono::Utc>>",
+        ),
+        "datemultirange" => (
+            "pgbake::Multirange<chrono::NaiveDate>",
+            "&pgbake::Multirange<chrono::NaiveDate>",
+        ),
         _ => return None,
     })
 }
 
 /// The Rust type for a PostgreSQL type, or an error with a hint when it has no mapping.
-/// Enums map to `types::<CamelName>`; domains to their base type.
+/// Enums and composite types map to `types::<CamelName>` (a composite only when every
+/// field has a mapping); domains to their base type.
 pub fn rust_type(ty: &PgType) -> Result<RustType, String> {
     let (owned, param) = match &ty.kind {
         TypeKind::Enum { .. } => {
             let name = format!("types::{}", camel_case(&ty.name));
-            (name.clone(), name.to_string())
+            (name.clone(), name)
+        }
+        TypeKind::Composite { fields, .. } => {
+            for field in fields {
+                rust_type(&field.ty).map_err(|e| {
+                    format!(
+                        "field `{}` of composite type `{}`: {e}",
+                        field.name, ty.name
+                    )
+                })?;
+            }
+            let name = format!("types::{}", camel_case(&ty.name));
+            (name.clone(), format!("&{name}"))
         }
         TypeKind::Domain { base, .. } => {
             let base = rust_type(&PgType {
@@ -57,6 +139,12 @@ pub fn rust_type(ty: &PgType) -> Result<RustType, String> {
                 ..(**base).clone()
             })?;
             (base.owned, base.param)
+        }
+        TypeKind::Pseudo if ty.name == "record" => {
+            return Err(
+                "an anonymous `record` has no Rust type; select its fields as columns (`(f(x)).*`, `SELECT a, b` instead of `SELECT (a, b)`) or cast it to a composite type created in a migration"
+                    .to_string(),
+            );
         }
         _ => match scalar(&ty.name) {
             Some((o, p)) => (o.to_string(), p.to_string()),
@@ -68,12 +156,6 @@ pub fn rust_type(ty: &PgType) -> Result<RustType, String> {
         },
     };
     if ty.array {
-        let element = if owned == "String" {
-            "&str".to_string()
-        } else {
-            owned.clone()
-        };
-        let _ = element;
         return Ok(RustType {
             param: format!("&[{owned}]"),
             owned: format!("Vec<{owned}>"),
@@ -147,10 +229,15 @@ mod tests {
             ("Vec<uuid::Uuid>", "&[uuid::Uuid]")
         );
         assert!(
-            rust_type(&PgType::base("tsvector"))
+            rust_type(&PgType::base("tsvector_of_mars"))
                 .unwrap_err()
                 .contains("::text")
         );
+        let record = PgType {
+            kind: TypeKind::Pseudo,
+            ..PgType::base("record")
+        };
+        assert!(rust_type(&record).unwrap_err().contains("composite type"));
         assert_eq!(camel_case("order_status"), "OrderStatus");
     }
 }

@@ -5,6 +5,7 @@ mod backup;
 mod cli;
 mod connect;
 mod dev;
+mod exercise;
 mod failures;
 mod faults;
 mod guards;
@@ -24,6 +25,7 @@ mod servers;
 mod small;
 mod tls;
 mod tls_commands;
+mod types;
 
 use std::process::{Command, Output};
 

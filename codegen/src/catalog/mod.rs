@@ -235,6 +235,24 @@ impl Catalog {
 
     /// Converts an inference type to the IR type, with enum labels and domain bases.
     pub fn to_pg_type(&self, ty: &Ty) -> PgType {
+        self.to_pg_type_within(ty, 0)
+    }
+
+    /// `to_pg_type`, `depth` composite types deep (PostgreSQL refuses a composite type that
+    /// contains itself; the bound only guards against a catalog the replay got wrong).
+    fn to_pg_type_within(&self, ty: &Ty, depth: usize) -> PgType {
+        let fields = |columns: &[ColumnDef]| {
+            if depth >= 16 {
+                return Vec::new();
+            }
+            columns
+                .iter()
+                .map(|c| crate::ir::CompositeField {
+                    name: c.name.clone(),
+                    ty: self.to_pg_type_within(&c.ty, depth + 1),
+                })
+                .collect()
+        };
         let kind = match self.user_type(None, &ty.name) {
             Some(UserType {
                 schema,
@@ -248,19 +266,23 @@ impl Catalog {
                 def: UserTypeDef::Domain { base, .. },
             }) => TypeKind::Domain {
                 schema: schema.clone(),
-                base: Box::new(self.to_pg_type(base)),
+                base: Box::new(self.to_pg_type_within(base, depth)),
             },
             Some(UserType {
                 schema,
-                def: UserTypeDef::Composite(_),
+                def: UserTypeDef::Composite(columns),
             }) => TypeKind::Composite {
                 schema: schema.clone(),
+                fields: fields(columns),
             },
-            None if self.relations.keys().any(|(_, n)| *n == ty.name) => TypeKind::Composite {
-                schema: "public".into(),
+            None => match self.relations.values().find(|r| r.name == ty.name) {
+                Some(relation) => TypeKind::Composite {
+                    schema: relation.schema.clone(),
+                    fields: fields(&relation.columns),
+                },
+                None if crate::pg::builtins::is_pseudo(&ty.name) => TypeKind::Pseudo,
+                None => TypeKind::Base,
             },
-            None if crate::pg::builtins::is_pseudo(&ty.name) => TypeKind::Pseudo,
-            None => TypeKind::Base,
         };
         PgType {
             name: ty.name.clone(),

@@ -1,5 +1,6 @@
 //! Rust source for the typed query modules: one `pub mod <module>` per query file, a row
-//! struct and an async function per query, and the PostgreSQL enums in `pub mod types`.
+//! struct and an async function per query, and the PostgreSQL enums and composite types
+//! in `pub mod types`.
 //!
 //! Conventions of the generated API:
 //! - every query that returns rows gets an owned row struct `<CamelName>Row`, even with
@@ -15,14 +16,15 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{PgType, Query, TypeKind};
-use crate::types::camel_case;
+use crate::ir::{CompositeField, PgType, Query, TypeKind};
+use crate::types::{camel_case, field_name, rust_type};
 
 /// The generated Rust source for all queries (deterministic for identical input).
 /// Queries with `lower::emit_problems` must be filtered out by the caller.
 pub fn emit_queries(queries: &[Query], options: &EmitOptions) -> String {
     let mut modules: BTreeMap<&str, Vec<&Query>> = BTreeMap::new();
     let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut composites: BTreeMap<String, Vec<CompositeField>> = BTreeMap::new();
     for q in queries {
         modules.entry(&q.module).or_default().push(q);
         for ty in q
@@ -31,12 +33,15 @@ pub fn emit_queries(queries: &[Query], options: &EmitOptions) -> String {
             .map(|p| &p.pg_type)
             .chain(q.columns.iter().map(|c| &c.pg_type))
         {
-            collect_enums(ty, &mut enums);
+            collect_user_types(ty, &mut enums, &mut composites);
         }
     }
     let enum_items = enums
         .iter()
         .map(|(name, variants)| emit_enum(name, variants, options));
+    let composite_items = composites
+        .iter()
+        .map(|(name, fields)| emit_composite(name, fields, options));
     let module_items = modules.iter().map(|(module, queries)| {
         let ident = ident(module);
         let items = queries
@@ -56,9 +61,12 @@ pub fn emit_queries(queries: &[Query], options: &EmitOptions) -> String {
         }
     });
     let file = quote! {
-        /// PostgreSQL enums used by the queries.
+        /// PostgreSQL enums and composite types used by the queries.
         pub mod types {
+            #[allow(unused_imports)]
+            use super::types;
             #(#enum_items)*
+            #(#composite_items)*
         }
         #(#module_items)*
     };
@@ -88,7 +96,9 @@ pub(super) fn param_type(ty: &PgType) -> TokenStream {
                 quote! { ::pgbake::ParamKind::Domain(#base) },
             )
         }
-        TypeKind::Composite { schema } => (schema.clone(), quote! { ::pgbake::ParamKind::Base }),
+        TypeKind::Composite { schema, .. } => {
+            (schema.clone(), quote! { ::pgbake::ParamKind::Base })
+        }
         TypeKind::Base | TypeKind::Pseudo => (
             "pg_catalog".to_string(),
             quote! { ::pgbake::ParamKind::Base },
@@ -97,13 +107,25 @@ pub(super) fn param_type(ty: &PgType) -> TokenStream {
     quote! { ::pgbake::ParamType { name: #name, schema: #schema, array: #array, kind: #kind } }
 }
 
-fn collect_enums(ty: &PgType, out: &mut BTreeMap<String, Vec<String>>) {
+/// The enums and composite types a value's type needs, with those its fields need.
+fn collect_user_types(
+    ty: &PgType,
+    enums: &mut BTreeMap<String, Vec<String>>,
+    composites: &mut BTreeMap<String, Vec<CompositeField>>,
+) {
     match &ty.kind {
         TypeKind::Enum { variants, .. } => {
-            out.insert(ty.name.clone(), variants.clone());
+            enums.insert(ty.name.clone(), variants.clone());
         }
-        TypeKind::Domain { base, .. } => collect_enums(base, out),
-        _ => {}
+        TypeKind::Domain { base, .. } => collect_user_types(base, enums, composites),
+        TypeKind::Composite { fields, .. } => {
+            if composites.insert(ty.name.clone(), fields.clone()).is_none() {
+                for field in fields {
+                    collect_user_types(&field.ty, enums, composites);
+                }
+            }
+        }
+        TypeKind::Base | TypeKind::Pseudo => {}
     }
 }
 
@@ -151,6 +173,33 @@ fn emit_enum(name: &str, variants: &[String], options: &EmitOptions) -> TokenStr
     }
 }
 
+/// A struct for a composite type: one `Option` field per attribute (PostgreSQL keeps no
+/// NOT NULL on the fields of a composite value), in the attributes' order.
+fn emit_composite(name: &str, fields: &[CompositeField], options: &EmitOptions) -> TokenStream {
+    let ident = format_ident!("{}", camel_case(name));
+    let field_idents: Vec<syn::Ident> = fields
+        .iter()
+        .map(|f| self::ident(&field_name(&f.name)))
+        .collect();
+    let field_types = fields.iter().map(|f| {
+        let owned = rust_type(&f.ty)
+            .expect("lowering maps every field of an emitted composite type")
+            .owned;
+        path_type(&format!("Option<{owned}>"))
+    });
+    let field_docs = fields.iter().map(|f| format!(" `{}` ({})", f.name, f.ty));
+    let labels = fields.iter().map(|f| &f.name);
+    let doc = format!(" The PostgreSQL composite type `{name}`.");
+    let serde = serde_derive(options);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Default)]
+        #serde
+        pub struct #ident { #(#[doc = #field_docs] pub #field_idents: #field_types,)* }
+        ::pgbake::__pg_composite!(#ident, #name, [#(#field_idents => #labels),*]);
+    }
+}
+
 pub(super) fn ident(name: &str) -> syn::Ident {
     if syn::parse_str::<syn::Ident>(name).is_ok() {
         format_ident!("{}", name)
@@ -166,14 +215,38 @@ pub(super) fn lowered(rust_type: &Option<String>) -> &str {
         .expect("lowering resolved every Rust type of an emitted query")
 }
 
+/// A Rust type as lowering spells it (`Option<uuid::Uuid>`, `pgbake::Range<i32>`), with
+/// every crate path taken through `::pgbake`, so the user's crate needs no other dependency.
 pub(super) fn path_type(rust: &str) -> TokenStream {
-    let full = rust
-        .replace("uuid::", "::pgbake::__private::uuid::")
-        .replace("chrono::", "::pgbake::__private::chrono::")
-        .replace("rust_decimal::", "::pgbake::__private::rust_decimal::")
-        .replace("serde_json::", "::pgbake::__private::serde_json::")
-        .replace("pgbake::Interval", "::pgbake::Interval")
-        .replace("::::", "::");
+    const REEXPORTED: [&str; 7] = [
+        "uuid",
+        "chrono",
+        "rust_decimal",
+        "serde_json",
+        "bit_vec",
+        "cidr",
+        "eui48",
+    ];
+    let mut full = String::new();
+    let mut rest = rust;
+    while let Some(c) = rest.chars().next() {
+        let starts_path = !full.ends_with(|p: char| p.is_alphanumeric() || p == '_' || p == ':');
+        if starts_path && rest.starts_with("pgbake::") {
+            full.push_str("::");
+        } else if starts_path
+            && let Some(krate) = REEXPORTED.iter().find(|k| {
+                rest.strip_prefix(**k)
+                    .is_some_and(|tail| tail.starts_with("::"))
+            })
+        {
+            full.push_str("::pgbake::__private::");
+            full.push_str(krate);
+            rest = &rest[krate.len()..];
+            continue;
+        }
+        full.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
     let ty: syn::Type = syn::parse_str(&full).expect("type path parses");
     quote! { #ty }
 }

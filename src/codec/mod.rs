@@ -1,6 +1,23 @@
-//! Binary codecs for PostgreSQL types that have no ready-made Rust mapping: `interval`.
+//! Binary codecs for PostgreSQL types that have no ready-made Rust mapping in
+//! postgres-types: `interval`, domains, enums, composite types (`composite`), ranges and
+//! multiranges (`range`), geometric types (`geometry`), full text search (`text_search`)
+//! and small fixed-size types (`scalars`).
+
+mod composite;
+mod geometry;
+mod range;
+mod scalars;
+mod text_search;
+mod wire;
 
 use std::error::Error as StdError;
+
+#[doc(hidden)]
+pub use composite::{CompositeReader, CompositeWriter};
+pub use geometry::{BoundingBox, Circle, Line, LineSegment, Path, Point, Polygon};
+pub use range::{Multirange, Range};
+pub use scalars::{Cid, MacAddr8, Money, PgLsn, Tid, TimeTz, Xid, Xid8, Xml};
+pub use text_search::{Lexeme, LexemePosition, TsQuery, TsVector};
 
 use postgres_types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 
