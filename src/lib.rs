@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 // Generated code names the runtime `::pgbake`, inside this crate too.
+#[cfg(feature = "reference")]
 extern crate self as pgbake;
 
 mod check;
@@ -22,6 +23,8 @@ mod url;
 pub mod cli;
 pub mod cluster;
 pub mod dev;
+#[cfg(feature = "reference")]
+#[doc(hidden)]
 pub mod queries;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -30,7 +33,7 @@ pub use check::{CheckResult, check_migrations, schema_dump};
 pub use client::{GenericClient, ParamKind, ParamType, Sql, StatementMode};
 pub use codec::*;
 pub use config::{Config, SslMode};
-pub use error::Error;
+pub use error::{Error, ScriptKind};
 pub use migrate::{
     AppliedMigration, EmbeddedMigration, EmbeddedScript, HISTORY_TABLE, HistoryRow,
     MIGRATION_LOCK_KEY, MigrationReport, Migrator, ensure_history_table, lock_holder, migrate,
@@ -42,9 +45,13 @@ pub use pool::{
 pub use revert::{RevertTarget, baseline, plan_revert, revert};
 pub use status::{MigrationStatus, Problem, compare, migration_status};
 
-/// The migrations of this crate's `sql/migrations/`, embedded at build time.
+/// pgbake's reference schema (this repository's `sql/migrations/`), for its own tests and
+/// benchmarks (feature `reference`); an application embeds its own set instead.
+#[cfg(feature = "reference")]
+#[doc(hidden)]
 pub static MIGRATIONS: &[EmbeddedMigration] = generated_migrations::MIGRATIONS;
 
+#[cfg(feature = "reference")]
 mod generated_migrations {
     include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 }

@@ -24,7 +24,8 @@ use crate::{emit, ir};
 pub struct Builder {
     sql_dir: PathBuf,
     out_dir: Option<PathBuf>,
-    deny_lints: bool,
+    /// `None`: decided by `PGBAKE_LINT` when building.
+    deny_lints: Option<bool>,
     emit: emit::queries::EmitOptions,
 }
 
@@ -54,7 +55,7 @@ impl Builder {
         Builder {
             sql_dir: sql_dir.into(),
             out_dir: None,
-            deny_lints: false,
+            deny_lints: None,
             emit: emit::queries::EmitOptions::default(),
         }
     }
@@ -66,10 +67,12 @@ impl Builder {
         self
     }
 
-    /// Turns migration lint findings into build errors (for CI). The default, `false`,
-    /// reports them as warnings in [`BuildReport::lints`].
+    /// Turns migration lint findings into build errors (for CI). Unless set here, the
+    /// environment decides: `PGBAKE_LINT=deny cargo build` denies them, and in a build script
+    /// [`Builder::build`] tells cargo to rebuild when `PGBAKE_LINT` changes; otherwise they are
+    /// warnings in [`BuildReport::lints`].
     pub fn deny_lints(mut self, deny: bool) -> Self {
-        self.deny_lints = deny;
+        self.deny_lints = Some(deny);
         self
     }
 
@@ -92,7 +95,7 @@ impl Builder {
         analysis
             .diagnostics
             .extend(crate::lower::emit_problems(&analysis.queries));
-        if self.deny_lints {
+        if self.denies_lints() {
             let lints = std::mem::take(&mut analysis.lints);
             analysis
                 .diagnostics
@@ -157,6 +160,22 @@ impl Builder {
         })
     }
 }
+
+impl Builder {
+    /// The explicit setting, else `PGBAKE_LINT=deny`; a build script is told to watch the variable.
+    fn denies_lints(&self) -> bool {
+        if let Some(deny) = self.deny_lints {
+            return deny;
+        }
+        if self.out_dir.is_none() && std::env::var_os("OUT_DIR").is_some() {
+            println!("cargo:rerun-if-env-changed={LINT_VARIABLE}");
+        }
+        std::env::var(LINT_VARIABLE).is_ok_and(|value| value.trim() == "deny")
+    }
+}
+
+/// `PGBAKE_LINT=deny` turns lint findings into errors (see [`Builder::deny_lints`]).
+const LINT_VARIABLE: &str = "PGBAKE_LINT";
 
 impl BuildReport {
     /// Prints each lint finding as a `cargo:warning` line (for build scripts).

@@ -19,7 +19,7 @@ pub async fn app_config() -> anyhow::Result<Config> {
     }
     let project = std::env::current_dir().context("cannot read the current folder")?;
     let (cluster, url) = crate::dev::ensure_dev_server(&project).await?;
-    eprintln!(
+    errln!(
         "DATABASE_URL is not set: using the local PostgreSQL in {} ({url})",
         cluster.root.display()
     );
