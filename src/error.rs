@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 /// Everything that can go wrong at runtime: configuration, connecting, migrating, querying.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Display` and `Debug` print the same sentence (as `anyhow` does), so an error returned
+/// from `main` reads like the `pgbake` command's messages, not like a struct.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// An environment variable or URL setting has a value pgbake cannot use.
@@ -66,14 +69,17 @@ pub enum Error {
         column: &'static str,
     },
 
-    /// A migration failed on the server; it was rolled back (unless marked no-transaction).
-    #[error("migration V{version}__{name} failed{}: {message} (SQLSTATE {sqlstate}){}",
-        line.map(|l| format!(" at line {l}")).unwrap_or_default(), hint_suffix(.hint))]
+    /// A migration's up or down script failed on the server; it was rolled back (unless
+    /// marked no-transaction).
+    #[error("migration V{version}__{name} failed in its {script} script ({}){}: {message} (SQLSTATE {sqlstate}){}",
+        script.file_name(*.version, .name), line.map(|l| format!(" at line {l}")).unwrap_or_default(), hint_suffix(.hint))]
     MigrationFailed {
         /// Version of the failed migration.
         version: i64,
         /// Name of the failed migration.
         name: &'static str,
+        /// Whether the up script or the down script failed.
+        script: ScriptKind,
         /// SQLSTATE reported by the server (`XX000` when the connection failed).
         sqlstate: String,
         /// The server's message.
@@ -100,6 +106,21 @@ pub enum Error {
         applied_checksum: u64,
         /// Checksum of the file in this build.
         file_checksum: u64,
+    },
+
+    /// The database was migrated by a different migration set: an applied version has
+    /// another name in this build (another application's history, or a renumbered folder).
+    #[error(
+        "the database was migrated by a different migration set: its V{version} is `{applied_name}`, this build's V{version} is `{name}`; \
+         point DATABASE_URL at this application's own database (or a new one), or deploy the build that migrated it; nothing was changed"
+    )]
+    DifferentMigrationSet {
+        /// The version both sets have.
+        version: i64,
+        /// Its name in this build.
+        name: &'static str,
+        /// Its name in the database's history table.
+        applied_name: String,
     },
 
     /// The database has a migration this build does not know.
@@ -164,6 +185,42 @@ pub enum Error {
     /// A local PostgreSQL cluster could not be set up or started.
     #[error("local PostgreSQL: {0}")]
     LocalCluster(String),
+}
+
+/// Which script of a migration ran: its `.sql` (up) or its `.down.sql` (down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScriptKind {
+    /// `V<version>__<name>.sql`.
+    Up,
+    /// `V<version>__<name>.down.sql`.
+    Down,
+}
+
+impl ScriptKind {
+    /// The script's file name for migration `V<version>__<name>`.
+    pub fn file_name(self, version: i64, name: &str) -> String {
+        match self {
+            ScriptKind::Up => format!("V{version}__{name}.sql"),
+            ScriptKind::Down => format!("V{version}__{name}.down.sql"),
+        }
+    }
+}
+
+impl std::fmt::Display for ScriptKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ScriptKind::Up => "up",
+            ScriptKind::Down => "down",
+        })
+    }
+}
+
+/// The message, as `Display` prints it: `fn main() -> Result<(), pgbake::Error>` then prints
+/// `Error: <what went wrong and what to do>`.
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 impl Error {

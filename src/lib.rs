@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 // Generated code names the runtime `::pgbake`, inside this crate too.
+#[cfg(feature = "reference")]
 extern crate self as pgbake;
 
 mod check;
@@ -24,6 +25,8 @@ mod url;
 pub mod cli;
 pub mod cluster;
 pub mod dev;
+#[cfg(feature = "reference")]
+#[doc(hidden)]
 pub mod queries;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -32,7 +35,7 @@ pub use check::{CheckResult, check_migrations, schema_dump};
 pub use client::{GenericClient, ParamKind, ParamType, SessionClient, Sql, StatementMode};
 pub use codec::*;
 pub use config::{Config, SslMode};
-pub use error::Error;
+pub use error::{Error, ScriptKind};
 pub use fetch::FromRow;
 pub use migrate::{
     AppliedMigration, EmbeddedMigration, EmbeddedScript, HISTORY_TABLE, HistoryRow,
@@ -46,9 +49,13 @@ pub use revert::{RevertTarget, baseline, plan_revert, revert};
 pub use shared::RowStream;
 pub use status::{MigrationStatus, Problem, compare, migration_status};
 
-/// The migrations of this crate's `sql/migrations/`, embedded at build time.
+/// pgbake's reference schema (this repository's `sql/migrations/`), for its own tests and
+/// benchmarks (feature `reference`); an application embeds its own set instead.
+#[cfg(feature = "reference")]
+#[doc(hidden)]
 pub static MIGRATIONS: &[EmbeddedMigration] = generated_migrations::MIGRATIONS;
 
+#[cfg(feature = "reference")]
 mod generated_migrations {
     include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 }

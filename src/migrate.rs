@@ -7,6 +7,7 @@ use refinery::AsyncMigrate;
 use refinery::Migration as RefineryMigration;
 use refinery_core::traits::r#async::AsyncTransaction;
 
+use crate::error::ScriptKind;
 use crate::{Error, Pool};
 
 /// The history table (refinery's layout: version, name, applied_on, checksum).
@@ -97,11 +98,15 @@ pub struct HistoryRow {
     pub checksum: u64,
 }
 
-/// Applies this crate's embedded migrations (from `sql/migrations/`) with the default
-/// settings. Safe to call from every replica at boot: one applies, the others wait and
-/// find nothing left to do.
-pub async fn migrate(pool: &Pool) -> Result<MigrationReport, Error> {
-    Migrator::new(crate::MIGRATIONS).run(pool).await
+/// Applies `migrations` (the `MIGRATIONS` your build script generated from your
+/// `sql/migrations/`) with the default settings: `Migrator::new(migrations).run(pool)`.
+/// Safe to call from every replica at boot: one applies, the others wait and find nothing
+/// left to do.
+pub async fn migrate(
+    pool: &Pool,
+    migrations: &'static [EmbeddedMigration],
+) -> Result<MigrationReport, Error> {
+    Migrator::new(migrations).run(pool).await
 }
 
 /// Runs a set of embedded migrations, with settings.
@@ -114,8 +119,8 @@ pub struct Migrator {
 }
 
 impl Migrator {
-    /// A migrator for `migrations` (usually `pgbake::MIGRATIONS`, or the `MIGRATIONS` your
-    /// own build script generated), waiting at most 60 s for the migration lock.
+    /// A migrator for `migrations` (the `MIGRATIONS` your build script generated),
+    /// waiting at most 60 s for the migration lock.
     pub fn new(migrations: &'static [EmbeddedMigration]) -> Migrator {
         Migrator {
             migrations,
@@ -162,8 +167,18 @@ impl Migrator {
         &self,
         client: &mut tokio_postgres::Client,
     ) -> Result<MigrationReport, Error> {
+        self.run_on_with_progress(client, |_| {}).await
+    }
+
+    /// Same as [`Migrator::run_on`], calling `progress` as soon as each migration is applied
+    /// (so a run that fails later has already said what it applied).
+    pub async fn run_on_with_progress(
+        &self,
+        client: &mut tokio_postgres::Client,
+        mut progress: impl FnMut(&AppliedMigration) + Send,
+    ) -> Result<MigrationReport, Error> {
         with_migration_lock(client, self.lock_timeout, async |client| {
-            self.apply_locked(client).await
+            self.apply_locked(client, &mut progress).await
         })
         .await
     }
@@ -181,6 +196,7 @@ impl Migrator {
     async fn apply_locked(
         &self,
         client: &mut tokio_postgres::Client,
+        progress: &mut (dyn FnMut(&AppliedMigration) + Send),
     ) -> Result<MigrationReport, Error> {
         ensure_history_table(client).await?;
         let applied = read_history(client).await?;
@@ -202,11 +218,13 @@ impl Migrator {
                 ?duration,
                 "applied migration"
             );
-            report.applied.push(AppliedMigration {
+            let applied = AppliedMigration {
                 version: migration.version,
                 name: migration.name.to_string(),
                 duration,
-            });
+            };
+            progress(&applied);
+            report.applied.push(applied);
         }
         Ok(report)
     }
@@ -223,9 +241,16 @@ impl Migrator {
                         name: row.name.clone(),
                     });
                 }
+                Some(migration) if migration.name != row.name => {
+                    return Err(Error::DifferentMigrationSet {
+                        version: row.version,
+                        name: migration.name,
+                        applied_name: row.name.clone(),
+                    });
+                }
                 Some(migration) => {
                     let checksum = migration.checksum();
-                    if checksum != row.checksum || migration.name != row.name {
+                    if checksum != row.checksum {
                         return Err(Error::MigrationEdited {
                             version: row.version,
                             name: migration.name,
@@ -310,20 +335,31 @@ async fn apply_one(
     let insert = history_insert(migration);
     if migration.up.no_transaction {
         for statement in migration.up.statements {
-            client
-                .batch_execute(statement)
-                .await
-                .map_err(|e| migration_failed(migration, migration.up.sql, e, Some(statement)))?;
+            client.batch_execute(statement).await.map_err(|e| {
+                migration_failed(
+                    migration,
+                    ScriptKind::Up,
+                    migration.up.sql,
+                    e,
+                    Some(statement),
+                )
+            })?;
         }
         client
             .batch_execute(&insert)
             .await
-            .map_err(|e| migration_failed(migration, migration.up.sql, e, None))?;
+            .map_err(|e| migration_failed(migration, ScriptKind::Up, migration.up.sql, e, None))?;
     } else {
         AsyncTransaction::execute(client, [migration.up.sql, insert.as_str()].into_iter())
             .await
             .map_err(|e| {
-                migration_failed(migration, migration.up.sql, e, Some(migration.up.sql))
+                migration_failed(
+                    migration,
+                    ScriptKind::Up,
+                    migration.up.sql,
+                    e,
+                    Some(migration.up.sql),
+                )
             })?;
     }
     Ok(())
@@ -346,6 +382,7 @@ pub(crate) fn history_insert(migration: &EmbeddedMigration) -> String {
 /// server gave a position inside `statement` (a part of `script`).
 pub(crate) fn migration_failed(
     migration: &EmbeddedMigration,
+    kind: ScriptKind,
     script: &str,
     error: tokio_postgres::Error,
     sql: Option<&str>,
@@ -386,6 +423,7 @@ pub(crate) fn migration_failed(
     Error::MigrationFailed {
         version: migration.version,
         name: migration.name,
+        script: kind,
         sqlstate,
         message,
         line,

@@ -1,4 +1,5 @@
-//! The typed query modules generated from `sql/queries/*.sql` by pgbake's build step.
+//! The typed queries of pgbake's reference schema (`sql/queries/*.sql`), for its own tests
+//! and benchmarks (feature `reference`); an application generates its own.
 //!
 //! Each file `sql/queries/<module>.sql` becomes `pgbake::queries::<module>`.
 

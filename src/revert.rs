@@ -100,7 +100,13 @@ async fn revert_locked(
             let mut result = Ok(());
             for statement in down.statements {
                 result = client.batch_execute(statement).await.map_err(|e| {
-                    crate::migrate::migration_failed(migration, down.sql, e, Some(statement))
+                    crate::migrate::migration_failed(
+                        migration,
+                        crate::ScriptKind::Down,
+                        down.sql,
+                        e,
+                        Some(statement),
+                    )
                 });
                 if result.is_err() {
                     break;
@@ -115,7 +121,13 @@ async fn revert_locked(
                 .batch_execute(&format!("SET LOCAL lock_timeout = {lock_timeout}"))
                 .await?;
             transaction.batch_execute(down.sql).await.map_err(|e| {
-                crate::migrate::migration_failed(migration, down.sql, e, Some(down.sql))
+                crate::migrate::migration_failed(
+                    migration,
+                    crate::ScriptKind::Down,
+                    down.sql,
+                    e,
+                    Some(down.sql),
+                )
             })?;
             transaction.batch_execute(&delete).await?;
             transaction.commit().await?;

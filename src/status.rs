@@ -23,6 +23,8 @@ pub struct MigrationStatus {
 pub enum Problem {
     /// Applied, but the file changed since.
     Edited,
+    /// Applied under another name: the database was migrated by a different migration set.
+    DifferentMigrationSet,
     /// Applied, but this build does not have it.
     MissingFromBinary,
     /// Pending, but older than the newest applied migration.
@@ -34,6 +36,9 @@ impl Problem {
     pub fn as_str(self) -> &'static str {
         match self {
             Problem::Edited => "edited since applied",
+            Problem::DifferentMigrationSet => {
+                "applied under another name: the database has a different migration set"
+            }
             Problem::MissingFromBinary => "missing from this build",
             Problem::OutOfOrder => "pending but older than the newest applied",
         }
@@ -56,9 +61,8 @@ pub fn compare(history: &[HistoryRow], migrations: &[EmbeddedMigration]) -> Vec<
     for migration in migrations {
         let applied = history.iter().find(|r| r.version == migration.version);
         let problem = match applied {
-            Some(row) if row.checksum != migration.checksum() || row.name != migration.name => {
-                Some(Problem::Edited)
-            }
+            Some(row) if row.name != migration.name => Some(Problem::DifferentMigrationSet),
+            Some(row) if row.checksum != migration.checksum() => Some(Problem::Edited),
             Some(_) => None,
             None if newest_applied.is_some_and(|newest| migration.version < newest) => {
                 Some(Problem::OutOfOrder)

@@ -133,12 +133,16 @@ pub fn server() -> Result<&'static TestServer, Error> {
 }
 
 impl TestDatabase {
-    /// A new database with every embedded migration applied.
+    /// A new database with pgbake's reference schema applied (its own tests; feature
+    /// `reference`). An application's tests call [`TestDatabase::with_migrations`].
+    #[cfg(feature = "reference")]
+    #[doc(hidden)]
     pub async fn new() -> Result<TestDatabase, Error> {
         Self::with_migrations(crate::MIGRATIONS).await
     }
 
-    /// A new database with `migrations` applied (another crate's `MIGRATIONS`).
+    /// A new database with `migrations` applied (your crate's `MIGRATIONS`), cloned from a
+    /// template migrated once per test binary.
     pub async fn with_migrations(
         migrations: &'static [EmbeddedMigration],
     ) -> Result<TestDatabase, Error> {

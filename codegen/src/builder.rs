@@ -24,7 +24,8 @@ use crate::{emit, ir};
 pub struct Builder {
     sql_dir: PathBuf,
     out_dir: Option<PathBuf>,
-    deny_lints: bool,
+    /// `None`: decided by `PGBAKE_LINT` when building.
+    deny_lints: Option<bool>,
     check_schema: bool,
     emit: emit::queries::EmitOptions,
 }
@@ -55,7 +56,7 @@ impl Builder {
         Builder {
             sql_dir: sql_dir.into(),
             out_dir: None,
-            deny_lints: false,
+            deny_lints: None,
             check_schema: std::env::var_os("PGBAKE_CHECK_SCHEMA").is_some_and(|v| v == "1"),
             emit: emit::queries::EmitOptions::default(),
         }
@@ -68,10 +69,12 @@ impl Builder {
         self
     }
 
-    /// Turns migration lint findings into build errors (for CI). The default, `false`,
-    /// reports them as warnings in [`BuildReport::lints`].
+    /// Turns migration lint findings into build errors (for CI). Unless set here, the
+    /// environment decides: `PGBAKE_LINT=deny cargo build` denies them, and in a build script
+    /// [`Builder::build`] tells cargo to rebuild when `PGBAKE_LINT` changes; otherwise they are
+    /// warnings in [`BuildReport::lints`].
     pub fn deny_lints(mut self, deny: bool) -> Self {
-        self.deny_lints = deny;
+        self.deny_lints = Some(deny);
         self
     }
 
@@ -100,7 +103,7 @@ impl Builder {
         // types without a Rust mapping) is already among the analysis's diagnostics, so
         // `describe` reports it too.
         let mut analysis = self.analyze();
-        if self.deny_lints {
+        if self.denies_lints() {
             let lints = std::mem::take(&mut analysis.lints);
             analysis
                 .diagnostics
@@ -168,6 +171,22 @@ impl Builder {
         })
     }
 }
+
+impl Builder {
+    /// The explicit setting, else `PGBAKE_LINT=deny`; a build script is told to watch the variable.
+    fn denies_lints(&self) -> bool {
+        if let Some(deny) = self.deny_lints {
+            return deny;
+        }
+        if self.out_dir.is_none() && std::env::var_os("OUT_DIR").is_some() {
+            println!("cargo:rerun-if-env-changed={LINT_VARIABLE}");
+        }
+        std::env::var(LINT_VARIABLE).is_ok_and(|value| value.trim() == "deny")
+    }
+}
+
+/// `PGBAKE_LINT=deny` turns lint findings into errors (see [`Builder::deny_lints`]).
+const LINT_VARIABLE: &str = "PGBAKE_LINT";
 
 impl BuildReport {
     /// Prints each lint finding as a `cargo:warning` line (for build scripts).

@@ -44,7 +44,7 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     create_private_dir(&args.dir)?;
     let prefix = file_prefix(config.database());
     for stale in remove_stale_partials(&args.dir, &prefix)? {
-        println!(
+        outln!(
             "removed {} (left by a backup that did not finish)",
             stale.display()
         );
@@ -64,7 +64,7 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let _ = std::fs::remove_file(&partial);
     let path = published?;
     let size = std::fs::metadata(&path)?.len();
-    println!(
+    outln!(
         "backed up {} to {} ({})",
         config.display_target(),
         path.display(),
@@ -72,7 +72,7 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     );
     let keep = Duration::from_secs(args.keep_days * 86_400);
     for old in prune(&args.dir, &prefix, &path, keep)? {
-        println!(
+        outln!(
             "deleted {} (older than {} days)",
             old.display(),
             args.keep_days
@@ -101,7 +101,7 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     if dir.is_dir() {
         let mode = std::fs::metadata(dir)?.permissions().mode();
         if mode & 0o077 != 0 {
-            eprintln!(
+            errln!(
                 "warning: {} is readable by other users (mode {:o}); backups hold every row and password hash: chmod 700 it",
                 dir.display(),
                 mode & 0o777

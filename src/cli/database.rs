@@ -21,7 +21,7 @@ pub async fn app_config() -> anyhow::Result<Config> {
     let (cluster, url) = crate::dev::ensure_dev_server(&project).await?;
     // The password stays out of output that ends up in logs; `pgbake dev status` prints
     // the whole URL for whoever needs to connect.
-    eprintln!(
+    errln!(
         "DATABASE_URL is not set: using the local PostgreSQL in {} ({}; `pgbake dev status` prints its URL)",
         cluster.root.display(),
         without_password(&url)

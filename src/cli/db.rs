@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use crate::{Config, EmbeddedMigration, Migrator};
+use crate::{Config, Migrator};
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -28,45 +28,49 @@ pub struct Confirm {
 pub struct ResetArgs {
     #[command(flatten)]
     confirm: Confirm,
-    /// Folder of seed files.
-    #[arg(long, default_value = "sql/seeds")]
-    seeds: std::path::PathBuf,
+    /// Folder of seed files [default: <--sql>/seeds]; without one, nothing is seeded.
+    #[arg(long)]
+    seeds: Option<std::path::PathBuf>,
 }
 
-pub async fn run(
-    command: DbCommand,
-    migrations: &'static [EmbeddedMigration],
-) -> anyhow::Result<ExitCode> {
+pub async fn run(command: DbCommand, project: &super::Project) -> anyhow::Result<ExitCode> {
     match command {
         DbCommand::Create => {
             let config = super::database::migration_config().await?;
             if create(&config).await? {
-                println!("created database {}", config.display_target());
+                outln!("created database {}", config.display_target());
             } else {
-                println!("database {} already exists", config.display_target());
+                outln!("database {} already exists", config.display_target());
             }
         }
         DbCommand::Drop(confirm) => {
             super::guard_destructive("drop the database", confirm.yes)?;
             let config = super::database::migration_config().await?;
             drop_database(&config).await?;
-            println!("dropped database {}", config.display_target());
+            outln!("dropped database {}", config.display_target());
         }
         DbCommand::Reset(args) => {
             super::guard_destructive("reset the database", args.confirm.yes)?;
             let config = super::database::migration_config().await?;
+            // Read before anything is dropped: a broken sql/ folder changes nothing.
+            let migrations = project.migrations()?;
             drop_database(&config).await?;
             create(&config).await?;
-            println!("recreated database {}", config.display_target());
+            outln!("recreated database {}", config.display_target());
             let mut client = crate::connect_direct(&config).await?;
             let report = Migrator::new(migrations)
                 .lock_timeout(Duration::from_secs(60))
                 .run_on(&mut client)
                 .await?;
-            println!("applied {} migration(s)", report.applied.len());
-            let app = super::database::app_config().await?;
-            let seeded = super::seed::seed(&app, &args.seeds).await?;
-            println!("{seeded}");
+            outln!("applied {} migration(s)", report.applied.len());
+            let seeds = args.seeds.unwrap_or_else(|| project.seeds());
+            if seeds.is_dir() {
+                let app = super::database::app_config().await?;
+                let seeded = super::seed::seed(&app, &seeds).await?;
+                outln!("{seeded}");
+            } else {
+                outln!("no seed folder at {}: nothing to seed", seeds.display());
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,15 +1,12 @@
 //! `pgbake describe`: what inference decided for every query, as JSON, without a database.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
 #[derive(Debug, Args)]
 pub struct DescribeArgs {
-    /// Folder holding `migrations/` and `queries/`.
-    #[arg(long, default_value = "sql")]
-    sql: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
@@ -20,16 +17,16 @@ enum Format {
     Json,
 }
 
-pub fn run(args: DescribeArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: DescribeArgs, sql: &Path) -> anyhow::Result<ExitCode> {
     let Format::Json = args.format;
-    if !args.sql.is_dir() {
+    if !sql.is_dir() {
         anyhow::bail!(
             "{} is not a folder; pass the folder that holds migrations/ and queries/ with --sql",
-            args.sql.display()
+            sql.display()
         );
     }
-    let described = pgbake_codegen::describe(&args.sql);
-    println!("{}", serde_json::to_string_pretty(&described.json)?);
+    let described = pgbake_codegen::describe(sql);
+    outln!("{}", serde_json::to_string_pretty(&described.json)?);
     Ok(if described.has_errors {
         ExitCode::FAILURE
     } else {

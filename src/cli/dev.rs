@@ -20,21 +20,21 @@ pub async fn run(command: DevCommand) -> anyhow::Result<ExitCode> {
     match command {
         DevCommand::Start => {
             let (cluster, url) = crate::dev::ensure_dev_server(&project).await?;
-            println!(
+            outln!(
                 "local PostgreSQL is running in {} on port {}",
                 cluster.root.display(),
                 cluster.port
             );
-            println!("DATABASE_URL={url}");
+            outln!("DATABASE_URL={url}");
             Ok(ExitCode::SUCCESS)
         }
         DevCommand::Stop => {
             let cluster = crate::dev::dev_cluster(&project)?;
             if cluster.is_running() {
                 cluster.stop()?;
-                println!("stopped the local PostgreSQL in {}", cluster.root.display());
+                outln!("stopped the local PostgreSQL in {}", cluster.root.display());
             } else {
-                println!(
+                outln!(
                     "the local PostgreSQL in {} is not running",
                     cluster.root.display()
                 );
@@ -44,20 +44,20 @@ pub async fn run(command: DevCommand) -> anyhow::Result<ExitCode> {
         DevCommand::Status => {
             let cluster = crate::dev::dev_cluster(&project)?;
             if !cluster.is_initialized() {
-                println!(
+                outln!(
                     "no local PostgreSQL in {} yet; `pgbake dev start` creates one",
                     cluster.root.display()
                 );
                 return Ok(ExitCode::FAILURE);
             }
             let running = cluster.is_running();
-            println!(
+            outln!(
                 "local PostgreSQL in {}: {} on port {}",
                 cluster.root.display(),
                 if running { "running" } else { "stopped" },
                 cluster.port
             );
-            println!("DATABASE_URL={}", cluster.url(crate::dev::DEV_DATABASE));
+            outln!("DATABASE_URL={}", cluster.url(crate::dev::DEV_DATABASE));
             Ok(if running {
                 ExitCode::SUCCESS
             } else {

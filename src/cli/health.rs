@@ -5,8 +5,6 @@ use std::time::Instant;
 
 use clap::Args;
 
-use crate::EmbeddedMigration;
-
 #[derive(Debug, Args)]
 pub struct HealthArgs {
     /// Print JSON instead of text.
@@ -14,11 +12,9 @@ pub struct HealthArgs {
     json: bool,
 }
 
-pub async fn run(
-    args: HealthArgs,
-    migrations: &'static [EmbeddedMigration],
-) -> anyhow::Result<ExitCode> {
+pub async fn run(args: HealthArgs, project: &super::Project) -> anyhow::Result<ExitCode> {
     let config = super::database::app_config().await?;
+    let migrations = project.migrations()?;
     let started = Instant::now();
     let pool = crate::connect(&config).await?;
     let client = crate::acquire(&pool, &config).await?;
@@ -57,28 +53,31 @@ pub async fn run(
             "pool": { "size": status.size, "available": status.available, "max_size": status.max_size, "waiting": status.waiting },
             "migrations": { "database_head": database_head, "binary_head": binary_head, "pending": pending, "problems": problems },
         });
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        outln!("{}", serde_json::to_string_pretty(&json)?);
     } else {
-        println!(
+        outln!(
             "database:   {} (SELECT 1 in {:.1} ms)",
             config.display_target(),
             latency.as_secs_f64() * 1000.0
         );
-        println!("server:     PostgreSQL {version}");
-        println!(
+        outln!("server:     PostgreSQL {version}");
+        outln!(
             "pool:       {} open, {} idle, {} max, {} waiting",
-            status.size, status.available, status.max_size, status.waiting
+            status.size,
+            status.available,
+            status.max_size,
+            status.waiting
         );
         let show = |v: Option<i64>| v.map_or("none".to_string(), |v| format!("V{v}"));
-        println!(
+        outln!(
             "migrations: database at {}, binary at {}, {pending} pending",
             show(database_head),
             show(binary_head)
         );
         for problem in &problems {
-            println!("problem:    {problem}");
+            outln!("problem:    {problem}");
         }
-        println!("{}", if healthy { "healthy" } else { "UNHEALTHY" });
+        outln!("{}", if healthy { "healthy" } else { "UNHEALTHY" });
     }
     Ok(if healthy {
         ExitCode::SUCCESS

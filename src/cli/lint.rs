@@ -1,41 +1,38 @@
 //! `pgbake lint`: the migration lint findings of a sql/ folder, without a database.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Args;
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Folder holding `migrations/` (and `queries/`).
-    #[arg(long, default_value = "sql")]
-    sql: PathBuf,
     /// Exit with status 1 when there is any finding (for CI).
     #[arg(long)]
     deny: bool,
 }
 
-pub fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
-    if !args.sql.is_dir() {
+pub fn run(args: LintArgs, sql: &Path) -> anyhow::Result<ExitCode> {
+    if !sql.is_dir() {
         anyhow::bail!(
             "{} is not a folder; pass the folder that holds migrations/ with --sql",
-            args.sql.display()
+            sql.display()
         );
     }
-    let analysis = pgbake_codegen::Builder::new(&args.sql).analyze();
+    let analysis = pgbake_codegen::Builder::new(sql).analyze();
     let migration_errors: Vec<_> = analysis
         .diagnostics
         .iter()
         .filter(|d| d.query.is_none() && d.file.contains("migrations"))
         .collect();
     for diagnostic in &migration_errors {
-        print!("{}", diagnostic.render());
+        out!("{}", diagnostic.render());
     }
     for finding in &analysis.lints {
-        println!("{}", finding.diagnostic.render());
+        outln!("{}", finding.diagnostic.render());
     }
     let count = analysis.lints.len();
-    println!(
+    outln!(
         "{count} finding(s) in {} migration(s){}",
         analysis.migrations.len(),
         if count > 0 {

@@ -8,7 +8,8 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use pgbake_codegen::{Direction, migration_file_name, suggest_name, validate_name};
 
-use crate::{EmbeddedMigration, Migrator, RevertTarget};
+use super::Project;
+use crate::{Migrator, RevertTarget};
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -66,9 +67,9 @@ struct StatusArgs {
 struct NewArgs {
     /// Migration name: lowercase letters, digits and `_`.
     name: String,
-    /// Folder to create the files in.
-    #[arg(long, default_value = "sql/migrations")]
-    dir: PathBuf,
+    /// Folder to create the files in [default: <--sql>/migrations].
+    #[arg(long)]
+    dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -106,27 +107,24 @@ struct BaselineArgs {
     version: i64,
 }
 
-pub async fn run(
-    command: MigrateCommand,
-    migrations: &'static [EmbeddedMigration],
-) -> anyhow::Result<ExitCode> {
+pub async fn run(command: MigrateCommand, project: &Project) -> anyhow::Result<ExitCode> {
     match command.command {
-        None => apply(command.apply, migrations).await,
-        Some(MigrateSubcommand::Status(args)) => status(args, migrations).await,
-        Some(MigrateSubcommand::New(args)) => new(args),
-        Some(MigrateSubcommand::Down(args)) => down(args, migrations).await,
-        Some(MigrateSubcommand::Baseline(args)) => baseline(args, migrations).await,
-        Some(MigrateSubcommand::Check) => check(migrations).await,
-        Some(MigrateSubcommand::Diff(args)) => super::schema_diff::diff(args),
-        Some(MigrateSubcommand::Drift(args)) => super::schema_diff::drift(args, migrations).await,
+        None => apply(command.apply, project).await,
+        Some(MigrateSubcommand::Status(args)) => status(args, project).await,
+        Some(MigrateSubcommand::New(args)) => new(args, project),
+        Some(MigrateSubcommand::Down(args)) => down(args, project).await,
+        Some(MigrateSubcommand::Baseline(args)) => baseline(args, project).await,
+        Some(MigrateSubcommand::Check) => check(project).await,
+        Some(MigrateSubcommand::Diff(args)) => super::schema_diff::diff(args, &project.sql),
+        Some(MigrateSubcommand::Drift(args)) => {
+            super::schema_diff::drift(args, project.migrations()?).await
+        }
     }
 }
 
-async fn apply(
-    args: ApplyArgs,
-    migrations: &'static [EmbeddedMigration],
-) -> anyhow::Result<ExitCode> {
+async fn apply(args: ApplyArgs, project: &Project) -> anyhow::Result<ExitCode> {
     let config = super::database::migration_config().await?;
+    let migrations = project.migrations()?;
     let mut client = crate::connect_direct(&config).await?;
     let migrator = Migrator::new(migrations)
         .allow_out_of_order(args.allow_out_of_order)
@@ -135,7 +133,7 @@ async fn apply(
     if args.dry_run {
         let plan = migrator.plan(&client).await?;
         if plan.is_empty() {
-            println!("{}: nothing to apply (dry run)", config.display_target());
+            outln!("{}: nothing to apply (dry run)", config.display_target());
         }
         for migration in &plan {
             let marker = if migration.up.no_transaction {
@@ -143,35 +141,47 @@ async fn apply(
             } else {
                 ""
             };
-            println!(
+            outln!(
                 "-- would apply {}{marker}\n{}\n",
                 migration.label(),
                 migration.up.sql.trim_end()
             );
         }
-        println!(
+        outln!(
             "dry run: {} migration(s) pending; nothing was changed",
             plan.len()
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let report = migrator.run_on(&mut client).await?;
-    for applied in &report.applied {
-        println!(
-            "applied V{}__{} in {:.1} ms",
-            applied.version,
-            applied.name,
-            applied.duration.as_secs_f64() * 1000.0
-        );
-    }
+    let mut applied_count = 0;
+    let report = migrator
+        .run_on_with_progress(&mut client, |applied| {
+            applied_count += 1;
+            outln!(
+                "applied V{}__{} in {:.1} ms",
+                applied.version,
+                applied.name,
+                applied.duration.as_secs_f64() * 1000.0
+            );
+        })
+        .await;
+    let report = match report {
+        Ok(report) => report,
+        Err(error) if applied_count > 0 => {
+            return Err(anyhow::Error::new(error).context(format!(
+                "{applied_count} migration(s) were applied before this one (listed above) and stay applied"
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    };
     let total = report.already_applied + report.applied.len();
     if report.applied.is_empty() {
-        println!(
+        outln!(
             "{} is up to date ({total} migrations applied)",
             config.display_target()
         );
     } else {
-        println!(
+        outln!(
             "{}: {} migration(s) applied, {total} in total",
             config.display_target(),
             report.applied.len()
@@ -180,11 +190,9 @@ async fn apply(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn status(
-    args: StatusArgs,
-    migrations: &'static [EmbeddedMigration],
-) -> anyhow::Result<ExitCode> {
+async fn status(args: StatusArgs, project: &Project) -> anyhow::Result<ExitCode> {
     let config = super::database::migration_config().await?;
+    let migrations = project.migrations()?;
     let client = crate::connect_direct(&config).await?;
     let rows = crate::migration_status(&client, migrations).await?;
     let problems = rows.iter().filter(|r| r.problem.is_some()).count();
@@ -202,7 +210,7 @@ async fn status(
                 })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(
                 &serde_json::json!({ "migrations": json, "problems": problems })
@@ -216,12 +224,15 @@ async fn status(
             .max()
             .unwrap_or(7)
             .max(7);
-        println!(
+        outln!(
             "{:<version_width$}  {:<name_width$}  {:<8}  {:<27}  PROBLEM",
-            "VERSION", "NAME", "STATE", "APPLIED AT"
+            "VERSION",
+            "NAME",
+            "STATE",
+            "APPLIED AT"
         );
         for r in &rows {
-            println!(
+            outln!(
                 "{:<version_width$}  {:<name_width$}  {:<8}  {:<27}  {}",
                 r.version,
                 r.name,
@@ -235,7 +246,7 @@ async fn status(
             );
         }
         let pending = rows.iter().filter(|r| r.applied_on.is_none()).count();
-        println!(
+        outln!(
             "{}: {} applied, {pending} pending, {problems} problem(s)",
             config.display_target(),
             rows.len() - pending
@@ -248,7 +259,8 @@ async fn status(
     })
 }
 
-fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
+fn new(args: NewArgs, project: &Project) -> anyhow::Result<ExitCode> {
+    let dir = args.dir.unwrap_or_else(|| project.sql.join("migrations"));
     if let Err(error) = validate_name(&args.name) {
         let fixed = suggest_name(&args.name);
         anyhow::bail!(
@@ -260,8 +272,7 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
             }
         );
     }
-    std::fs::create_dir_all(&args.dir)
-        .with_context(|| format!("cannot create {}", args.dir.display()))?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut version: i64 = chrono::Utc::now()
         .format("%Y%m%d%H%M%S")
         .to_string()
@@ -269,7 +280,7 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     // Two migrations created in the same second get consecutive versions.
     let taken = |version: i64| -> anyhow::Result<bool> {
         let prefix = format!("V{version}__");
-        Ok(std::fs::read_dir(&args.dir)?
+        Ok(std::fs::read_dir(&dir)?
             .flatten()
             .any(|e| e.file_name().to_string_lossy().starts_with(&prefix)))
     };
@@ -287,8 +298,8 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
             args.name.len()
         );
     }
-    let up = args.dir.join(&up_name);
-    let down = args.dir.join(&down_name);
+    let up = dir.join(&up_name);
+    let down = dir.join(&down_name);
     let up_text = format!("-- {}: write the change here.\n", args.name);
     let down_text = format!("-- Revert {}: undo the change of {up_name}.\n", args.name);
     create_new(&up, &up_text)?;
@@ -300,9 +311,15 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
             up.display()
         )));
     }
-    println!("created {}", up.display());
-    println!("created {}", down.display());
-    println!("write the SQL, then rebuild (`cargo build`) so the binary embeds it");
+    outln!("created {}", up.display());
+    outln!("created {}", down.display());
+    if project.is_embedded() {
+        outln!("write the SQL, then rebuild (`cargo build`) so the binary embeds it");
+    } else {
+        outln!(
+            "write the SQL, then run `pgbake migrate` (and `cargo build` for the typed queries)"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -321,10 +338,7 @@ fn create_new(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-async fn down(
-    args: DownArgs,
-    migrations: &'static [EmbeddedMigration],
-) -> anyhow::Result<ExitCode> {
+async fn down(args: DownArgs, project: &Project) -> anyhow::Result<ExitCode> {
     let target = match (args.target.to, args.target.steps, args.target.all) {
         (Some(version), _, _) => RevertTarget::To(version),
         (None, Some(steps), _) => RevertTarget::Steps(steps),
@@ -332,24 +346,25 @@ async fn down(
         (None, None, false) => unreachable!("clap requires --to, --steps or --all"),
     };
     let config = super::database::migration_config().await?;
+    let migrations = project.migrations()?;
     let mut client = crate::connect_direct(&config).await?;
     // Checked before anything changes: the target is applied, and every migration to
     // revert has a down script.
     let plan = crate::plan_revert(&client, migrations, target).await?;
     if plan.is_empty() {
-        println!("{}: nothing to revert", config.display_target());
+        outln!("{}: nothing to revert", config.display_target());
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{}: plan: revert {} migration(s), newest first:",
         config.display_target(),
         plan.len()
     );
     for migration in &plan {
-        println!("  {}", migration.label());
+        outln!("  {}", migration.label());
     }
     if args.dry_run {
-        println!("dry run: nothing was changed");
+        outln!("dry run: nothing was changed");
         return Ok(ExitCode::SUCCESS);
     }
     if super::is_production() && (plan.len() > 1 || target == RevertTarget::All) {
@@ -373,7 +388,7 @@ async fn down(
     )
     .await?;
     for migration in &reverted {
-        println!(
+        outln!(
             "reverted V{}__{} in {:.1} ms",
             migration.version,
             migration.name,
@@ -383,11 +398,9 @@ async fn down(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn baseline(
-    args: BaselineArgs,
-    migrations: &'static [EmbeddedMigration],
-) -> anyhow::Result<ExitCode> {
+async fn baseline(args: BaselineArgs, project: &Project) -> anyhow::Result<ExitCode> {
     let config = super::database::migration_config().await?;
+    let migrations = project.migrations()?;
     let mut client = crate::connect_direct(&config).await?;
     let marked = crate::baseline(
         &mut client,
@@ -397,9 +410,9 @@ async fn baseline(
     )
     .await?;
     for migration in &marked {
-        println!("marked {} as applied (not run)", migration.label());
+        outln!("marked {} as applied (not run)", migration.label());
     }
-    println!(
+    outln!(
         "{}: baselined at V{}",
         config.display_target(),
         args.version
@@ -407,20 +420,21 @@ async fn baseline(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn check(migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
+async fn check(project: &Project) -> anyhow::Result<ExitCode> {
     let config = super::database::migration_config().await?;
+    let migrations = project.migrations()?;
     let results = crate::check_migrations(&config, migrations).await?;
     let mut failed = 0;
     for result in &results {
         match &result.difference {
-            None => println!("ok    {}", result.name),
+            None => outln!("ok    {}", result.name),
             Some(difference) => {
                 failed += 1;
-                println!("FAIL  {}\n{}", result.name, indent(difference));
+                outln!("FAIL  {}\n{}", result.name, indent(difference));
             }
         }
     }
-    println!(
+    outln!(
         "{} check(s), {failed} failed (scratch databases on {})",
         results.len(),
         config.display_target()

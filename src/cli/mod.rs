@@ -1,7 +1,25 @@
 //! The `pgbake` command (feature `cli`): the whole database lifecycle.
 //!
-//! A project with its own `sql/` folder gets the same command over its own migrations
-//! with a three-line binary: `fn main() -> ExitCode { pgbake::cli::main_with(MIGRATIONS) }`.
+//! [`main`] is the installed command: it works on the project in the current folder, reading
+//! its `sql/migrations/` from disk with the same checks as `cargo build`. A project that ships
+//! its migrations inside its own binary calls [`main_with`] with its embedded set:
+//! `fn main() -> ExitCode { pgbake::cli::main_with(db::MIGRATIONS) }`.
+
+/// Prints to stdout. A closed pipe (`pgbake migrate status --json | head`) is no error: the
+/// command carries on with its work and stops printing.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::out(format_args!($($arg)*)) };
+}
+
+/// [`out!`] with a line end.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Prints a line to stderr, ignoring a closed stderr.
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::cli::err(format_args!("{}\n", format_args!($($arg)*))) };
+}
 
 mod backup;
 mod database;
@@ -12,15 +30,19 @@ mod dumpfile;
 mod health;
 mod lint;
 mod migrate;
+mod project;
 mod restore;
 mod schema_diff;
 mod seed;
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use crate::EmbeddedMigration;
+use project::Project;
 
 /// Own your PostgreSQL schema: migrate, seed, back up, restore and check a database.
 ///
@@ -29,6 +51,9 @@ use crate::EmbeddedMigration;
 #[derive(Debug, Parser)]
 #[command(name = "pgbake", version, about, long_about)]
 struct Cli {
+    /// The project's SQL folder: migrations/, queries/ and seeds/.
+    #[arg(long, global = true, default_value = "sql", value_name = "DIR")]
+    sql: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -57,8 +82,19 @@ enum Command {
     Lint(lint::LintArgs),
 }
 
-/// Runs the command line over `migrations` and returns the process exit code.
+/// The installed `pgbake` command: works on the project in the current folder (or `--sql
+/// DIR`), reading `sql/migrations/` from disk with the same checks as `cargo build`.
+pub fn main() -> ExitCode {
+    run(None)
+}
+
+/// The command line over `migrations`, the set embedded in your binary (for shipping one
+/// binary that migrates its own schema); returns the process exit code.
 pub fn main_with(migrations: &'static [EmbeddedMigration]) -> ExitCode {
+    run(Some(migrations))
+}
+
+fn run(embedded: Option<&'static [EmbeddedMigration]>) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -67,18 +103,19 @@ pub fn main_with(migrations: &'static [EmbeddedMigration]) -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    let project = Project::new(cli.sql, embedded);
     let result = match cli.command {
-        Command::Describe(args) => describe::run(args),
-        Command::Lint(args) => lint::run(args),
+        Command::Describe(args) => describe::run(args, &project.sql),
+        Command::Lint(args) => lint::run(args, &project.sql),
         command => runtime().and_then(|rt| {
             rt.block_on(async move {
                 match command {
-                    Command::Migrate(args) => migrate::run(args, migrations).await,
-                    Command::Db(command) => db::run(command, migrations).await,
-                    Command::Seed(args) => seed::run(args).await,
+                    Command::Migrate(args) => migrate::run(args, &project).await,
+                    Command::Db(command) => db::run(command, &project).await,
+                    Command::Seed(args) => seed::run(args, &project).await,
                     Command::Backup(args) => backup::backup(args).await,
                     Command::Restore(args) => restore::restore(args).await,
-                    Command::Health(args) => health::run(args, migrations).await,
+                    Command::Health(args) => health::run(args, &project).await,
                     Command::Dev(command) => dev::run(command).await,
                     Command::Describe(_) | Command::Lint(_) => unreachable!("handled above"),
                 }
@@ -88,10 +125,21 @@ pub fn main_with(migrations: &'static [EmbeddedMigration]) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            errln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes to stdout; errors (a reader that went away) are ignored, never a panic.
+pub(crate) fn out(text: std::fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_fmt(text).and_then(|()| stdout.flush());
+}
+
+/// Writes to stderr; errors are ignored, never a panic.
+pub(crate) fn err(text: std::fmt::Arguments<'_>) {
+    let _ = std::io::stderr().lock().write_fmt(text);
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -99,7 +99,7 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
             config.display_target()
         ))
     })?;
-    println!(
+    outln!(
         "restored {} into {}",
         args.file.display(),
         config.display_target()

@@ -2,7 +2,7 @@
 //! `sql/schema/` declares, without a database) and `pgbake migrate drift` (what someone
 //! changed by hand on a live database).
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -17,9 +17,6 @@ pub struct DiffArgs {
     /// Migration name: lowercase letters, digits and `_` (not needed with --check).
     #[arg(required_unless_present = "check")]
     name: Option<String>,
-    /// Folder holding `migrations/` and `schema/`.
-    #[arg(long, default_value = "sql")]
-    sql: PathBuf,
     /// Write nothing; exit 1 and list the differences when there are any (for CI).
     #[arg(long)]
     check: bool,
@@ -31,22 +28,22 @@ pub struct DiffArgs {
     rename: Vec<String>,
 }
 
-pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
-    let (old, new) = load_both(&args.sql)?;
+pub fn diff(args: DiffArgs, sql: &Path) -> anyhow::Result<ExitCode> {
+    let (old, new) = load_both(sql)?;
     if args.check {
-        let differences = pgbake_codegen::schema::differences(&args.sql)?;
+        let differences = pgbake_codegen::schema::differences(sql)?;
         if differences.is_empty() {
-            println!(
+            outln!(
                 "{}/schema matches {}/migrations",
-                args.sql.display(),
-                args.sql.display()
+                sql.display(),
+                sql.display()
             );
             return Ok(ExitCode::SUCCESS);
         }
         for difference in &differences {
-            println!("differs: {difference}");
+            outln!("differs: {difference}");
         }
-        println!(
+        outln!(
             "{} difference(s) between {0}/migrations and {0}/schema; run `pgbake migrate diff <name>` to write the migration",
             differences.len()
         );
@@ -76,7 +73,7 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
         Ok(steps) => steps,
         Err(refusals) => {
             for refusal in &refusals {
-                eprintln!("refused: {}; {}", refusal.change, refusal.hint);
+                errln!("refused: {}; {}", refusal.change, refusal.hint);
             }
             anyhow::bail!(
                 "{} change(s) need your word; nothing was written",
@@ -86,9 +83,9 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     };
     let files = plan_files(&steps);
     if files.is_empty() {
-        println!(
+        outln!(
             "{0}/schema matches {0}/migrations: nothing to write",
-            args.sql.display()
+            sql.display()
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -96,9 +93,9 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|s| !s.description.is_empty() && !s.up.is_empty())
     {
-        println!("  {}", step.description);
+        outln!("  {}", step.description);
     }
-    let dir = args.sql.join("migrations");
+    let dir = sql.join("migrations");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut version: i64 = chrono::Utc::now()
         .format("%Y%m%d%H%M%S")
@@ -124,18 +121,18 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
             let path = dir.join(migration_file_name(version, &file_name, direction));
             std::fs::write(&path, text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            println!("created {}", path.display());
+            outln!("created {}", path.display());
             written.push(path);
         }
         version += 1;
     }
     if files.len() > 1 {
-        println!(
+        outln!(
             "the change takes {} migrations: they run in this order, each with its down script",
             files.len()
         );
     }
-    println!(
+    outln!(
         "review them, run `pgbake lint --deny`, then rebuild (`cargo build`) so the binary embeds them"
     );
     Ok(ExitCode::SUCCESS)
@@ -176,16 +173,16 @@ pub async fn drift(
     let expected = expected?;
     let changes = drift_lines(&expected, &live);
     if changes.is_empty() {
-        println!(
+        outln!(
             "{}: the schema is what the migrations make",
             config.display_target()
         );
         return Ok(ExitCode::SUCCESS);
     }
     for change in &changes {
-        println!("{change}");
+        outln!("{change}");
     }
-    println!(
+    outln!(
         "{}: {} difference(s) from what the migrations make (- expected, + found); put them in a migration or undo them",
         config.display_target(),
         changes.len()

@@ -11,14 +11,15 @@ use crate::Config;
 
 #[derive(Debug, Args)]
 pub struct SeedArgs {
-    /// Folder of seed files, run in file-name order in one transaction.
-    #[arg(long, default_value = "sql/seeds")]
-    dir: PathBuf,
+    /// Folder of seed files, run in file-name order in one transaction [default: <--sql>/seeds].
+    #[arg(long)]
+    dir: Option<PathBuf>,
 }
 
-pub async fn run(args: SeedArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(args: SeedArgs, project: &super::Project) -> anyhow::Result<ExitCode> {
     let config = super::database::app_config().await?;
-    println!("{}", seed(&config, &args.dir).await?);
+    let dir = args.dir.unwrap_or_else(|| project.seeds());
+    outln!("{}", seed(&config, &dir).await?);
     Ok(ExitCode::SUCCESS)
 }
 

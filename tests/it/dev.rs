@@ -4,7 +4,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::{pgbake_in, temp_dir, text};
+use crate::{pgbake_in, reference_project, text};
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -25,7 +25,7 @@ impl Drop for Cleanup {
 
 #[tokio::test]
 async fn the_dev_server_requires_its_password_even_from_a_private_folder() {
-    let dir = temp_dir("dev-private");
+    let dir = reference_project("dev-private");
     // A folder only its owner enters (a clone under /root, a `mktemp -d` folder).
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
     let _cleanup = Cleanup(dir.clone());

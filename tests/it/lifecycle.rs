@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use pgbake::testing::{TestDatabase, replace_database};
 
-use crate::{pgbake, pgbake_in, table_fingerprints, temp_dir, text};
+use crate::{pgbake, pgbake_in, reference_project, table_fingerprints, temp_dir, text};
 
 fn seeds_dir() -> String {
     format!("{}/sql/seeds", env!("CARGO_MANIFEST_DIR"))
@@ -507,7 +507,7 @@ async fn health_is_zero_only_when_healthy() {
 
 #[test]
 fn dev_start_status_stop_manage_a_local_server() {
-    let dir = temp_dir("dev");
+    let dir = reference_project("dev");
     // Stops the server and deletes the folder even when an assertion fails.
     struct Cleanup(std::path::PathBuf);
     impl Drop for Cleanup {

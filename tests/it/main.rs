@@ -17,7 +17,9 @@ mod on_pool;
 mod parameters;
 mod pgbouncer;
 mod privileges;
+mod project;
 mod queries;
+mod readme;
 mod restore;
 mod reversibility;
 mod schema_diff;
@@ -91,6 +93,15 @@ pub fn pgbake_in(cwd: Option<&std::path::Path>, args: &[&str], env: &[(&str, &st
 
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A scratch project folder whose `sql/` is this repository's reference schema (the
+/// `pgbake` command reads the `sql/` of the folder it runs in).
+pub fn reference_project(label: &str) -> std::path::PathBuf {
+    let dir = temp_dir(label);
+    std::os::unix::fs::symlink(concat!(env!("CARGO_MANIFEST_DIR"), "/sql"), dir.join("sql"))
+        .unwrap();
+    dir
 }
 
 /// A fresh empty folder under the system temp folder, readable by the server's user.

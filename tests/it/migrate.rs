@@ -10,13 +10,13 @@ use crate::{advisory_locks, migration_set};
 #[tokio::test]
 async fn applies_the_reference_schema_once_and_reports_each_migration() {
     let db = TestDatabase::empty().await.unwrap();
-    let report = pgbake::migrate(&db.pool).await.unwrap();
+    let report = pgbake::migrate(&db.pool, pgbake::MIGRATIONS).await.unwrap();
     let versions: Vec<i64> = report.applied.iter().map(|m| m.version).collect();
     let expected: Vec<i64> = pgbake::MIGRATIONS.iter().map(|m| m.version).collect();
     assert_eq!(versions, expected);
     assert!(report.applied.iter().all(|m| m.duration > Duration::ZERO));
 
-    let again = pgbake::migrate(&db.pool).await.unwrap();
+    let again = pgbake::migrate(&db.pool, pgbake::MIGRATIONS).await.unwrap();
     assert!(again.applied.is_empty());
     assert_eq!(again.already_applied, expected.len());
 
@@ -350,7 +350,7 @@ async fn databases_of_one_cluster_migrate_at_the_same_time() {
         .iter()
         .map(|db| {
             let pool = db.pool.clone();
-            tokio::spawn(async move { pgbake::migrate(&pool).await })
+            tokio::spawn(async move { pgbake::migrate(&pool, pgbake::MIGRATIONS).await })
         })
         .collect();
     for run in runs {
