@@ -25,6 +25,7 @@ pub struct Builder {
     sql_dir: PathBuf,
     out_dir: Option<PathBuf>,
     deny_lints: bool,
+    lint_baseline: Option<i64>,
     emit: emit::queries::EmitOptions,
 }
 
@@ -55,6 +56,7 @@ impl Builder {
             sql_dir: sql_dir.into(),
             out_dir: None,
             deny_lints: false,
+            lint_baseline: None,
             emit: emit::queries::EmitOptions::default(),
         }
     }
@@ -73,6 +75,14 @@ impl Builder {
         self
     }
 
+    /// Lints only migrations newer than `version`, in place of the `lint_baseline` of
+    /// `sql/pgbake.toml` (set by `pgbake migrate import`). Migrations at or below it were
+    /// applied before pgbake linted them; their findings would be noise on every build.
+    pub fn lint_baseline(mut self, version: i64) -> Self {
+        self.lint_baseline = Some(version);
+        self
+    }
+
     /// Where to write `migrations.rs` and `queries.rs` (default: `$OUT_DIR`).
     pub fn out_dir(mut self, out_dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(out_dir.into());
@@ -81,7 +91,7 @@ impl Builder {
 
     /// Checks the folder and returns what was found, writing nothing.
     pub fn analyze(&self) -> Analysis {
-        crate::pipeline::analyze(&self.sql_dir)
+        crate::pipeline::analyze_with_baseline(&self.sql_dir, self.lint_baseline)
     }
 
     /// Checks the folder and writes the generated files; any problem fails the whole build.

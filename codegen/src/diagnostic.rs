@@ -88,6 +88,8 @@ pub enum Code {
     NoRustType,
     /// The generated files cannot be written.
     Output,
+    /// `sql/pgbake.toml` cannot be read, or holds an unknown setting or a bad value.
+    Config,
     /// A bug in pgbake-codegen (it crashed).
     Internal,
 }
@@ -124,6 +126,7 @@ impl Code {
             Code::DuplicateColumn => "duplicate-column",
             Code::NoRustType => "no-rust-type",
             Code::Output => "output",
+            Code::Config => "config",
             Code::Internal => "internal",
         }
     }

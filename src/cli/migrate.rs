@@ -1,4 +1,4 @@
-//! `pgbake migrate`: apply, status, new, down, baseline.
+//! `pgbake migrate`: apply, status, new, down, baseline, check, import, adopt.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +32,12 @@ enum MigrateSubcommand {
     /// On scratch databases: run up, down, up for every migration and compare schemas, and
     /// compare every upgrade path with a fresh install (exit 1 on a difference).
     Check,
+    /// Convert another tool's migration folder (sqlx, diesel, refinery, dbmate, goose) into
+    /// sql/migrations/.
+    Import(super::import::ImportArgs),
+    /// Take over a database another tool migrated: record its applied migrations in pgbake's
+    /// history, so `pgbake migrate` applies only what is new.
+    Adopt(super::adopt::AdoptArgs),
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +118,8 @@ pub async fn run(
         Some(MigrateSubcommand::Down(args)) => down(args, migrations).await,
         Some(MigrateSubcommand::Baseline(args)) => baseline(args, migrations).await,
         Some(MigrateSubcommand::Check) => check(migrations).await,
+        Some(MigrateSubcommand::Import(args)) => super::import::run(args),
+        Some(MigrateSubcommand::Adopt(args)) => super::adopt::run(args, migrations).await,
     }
 }
 
@@ -402,7 +410,22 @@ async fn baseline(
 
 async fn check(migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitCode> {
     let config = super::database::migration_config().await?;
-    let results = crate::check_migrations(&config, migrations).await?;
+    // A line per migration on a terminal; a summary only otherwise (logs, CI).
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut report = |step: &crate::CheckStep| {
+        if on_terminal {
+            eprintln!(
+                "[{}/{}] {} checked, {} failed so far ({:.1} s)",
+                step.done,
+                step.total,
+                step.migration,
+                step.failed,
+                step.elapsed.as_secs_f64()
+            );
+        }
+    };
+    let started = std::time::Instant::now();
+    let results = crate::check_migrations_with_progress(&config, migrations, &mut report).await?;
     let mut failed = 0;
     for result in &results {
         match &result.difference {
@@ -414,8 +437,10 @@ async fn check(migrations: &'static [EmbeddedMigration]) -> anyhow::Result<ExitC
         }
     }
     println!(
-        "{} check(s), {failed} failed (scratch databases on {})",
+        "{} check(s) of {} migration(s), {failed} failed, in {:.1} s (scratch databases on {})",
         results.len(),
+        migrations.len(),
+        started.elapsed().as_secs_f64(),
         config.display_target()
     );
     Ok(if failed > 0 {

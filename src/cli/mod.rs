@@ -3,6 +3,7 @@
 //! A project with its own `sql/` folder gets the same command over its own migrations
 //! with a three-line binary: `fn main() -> ExitCode { pgbake::cli::main_with(MIGRATIONS) }`.
 
+mod adopt;
 mod backup;
 mod database;
 mod db;
@@ -10,6 +11,7 @@ mod describe;
 mod dev;
 mod dumpfile;
 mod health;
+mod import;
 mod lint;
 mod migrate;
 mod restore;
@@ -20,6 +22,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::EmbeddedMigration;
+
+pub use adopt::{Adopted, adopt, history_table};
+pub use import::{IMPORTED_MARKER, Tool, imported_from};
 
 /// Own your PostgreSQL schema: migrate, seed, back up, restore and check a database.
 ///
@@ -34,7 +39,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Apply pending migrations, or manage them (status, new, down, baseline, check).
+    /// Apply pending migrations, or manage them (status, new, down, baseline, check, import, adopt).
     Migrate(migrate::MigrateCommand),
     /// Create, drop or reset the database.
     #[command(subcommand)]

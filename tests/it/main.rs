@@ -1,6 +1,7 @@
 //! Integration tests against a real PostgreSQL: a throwaway cluster (or DATABASE_URL),
 //! one fresh database per test.
 
+mod adoption;
 mod backup;
 mod cli;
 mod connect;
@@ -9,6 +10,7 @@ mod failures;
 mod faults;
 mod guards;
 mod harness;
+mod import;
 mod lifecycle;
 mod load;
 mod migrate;
