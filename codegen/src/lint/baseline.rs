@@ -15,18 +15,18 @@ pub const CONFIG_FILE: &str = "pgbake.toml";
 const BASELINE_KEY: &str = "lint_baseline";
 
 /// The lint baseline of `sql_dir`: `None` when `pgbake.toml` or its key is absent.
-pub fn read_lint_baseline(sql_dir: &Path) -> Result<Option<i64>, Diagnostic> {
+pub fn read_lint_baseline(sql_dir: &Path) -> Result<Option<i64>, Box<Diagnostic>> {
     let path = sql_dir.join(CONFIG_FILE);
     let shown = path.to_string_lossy().replace('\\', "/");
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
-            return Err(Diagnostic::file(
+            return Err(Box::new(Diagnostic::file(
                 Code::Config,
                 shown,
                 format!("cannot read the settings file: {e}"),
-            ));
+            )));
         }
     };
     let mut baseline = None;
@@ -43,25 +43,35 @@ pub fn read_lint_baseline(sql_dir: &Path) -> Result<Option<i64>, Diagnostic> {
             )
         };
         let Some((key, value)) = content.split_once('=') else {
-            return Err(problem(format!("`{content}` is not `key = value`"))
-                .with_help(format!("write `{BASELINE_KEY} = <version>`")));
+            return Err(with_help(
+                problem(format!("`{content}` is not `key = value`")),
+                format!("write `{BASELINE_KEY} = <version>`"),
+            ));
         };
         let (key, value) = (key.trim(), value.trim());
         if key != BASELINE_KEY {
-            return Err(problem(format!("unknown setting `{key}`"))
-                .with_help(format!("the only setting is `{BASELINE_KEY} = <version>`")));
+            return Err(with_help(
+                problem(format!("unknown setting `{key}`")),
+                format!("the only setting is `{BASELINE_KEY} = <version>`"),
+            ));
         }
         match value.replace('_', "").parse::<i64>() {
             Ok(version) if version >= 0 => baseline = Some(version),
             _ => {
-                return Err(problem(format!(
-                    "`{BASELINE_KEY}` must be a migration version (a non-negative integer), not `{value}`"
-                ))
-                .with_help("migrations at or below this version are not linted"));
+                return Err(with_help(
+                    problem(format!(
+                        "`{BASELINE_KEY}` must be a migration version (a non-negative integer), not `{value}`"
+                    )),
+                    "migrations at or below this version are not linted".into(),
+                ));
             }
         }
     }
     Ok(baseline)
+}
+
+fn with_help(diagnostic: Diagnostic, help: String) -> Box<Diagnostic> {
+    Box::new(diagnostic.with_help(help))
 }
 
 /// Sets the lint baseline of `sql_dir` to `version` unless it is already higher (other lines

@@ -104,7 +104,14 @@ fn column_type_text(column: &SyntaxNode, start: usize, end: usize) -> String {
 fn first_column_list(constraint: &SyntaxNode) -> Vec<String> {
     constraint
         .descendants()
-        .find(|node| node.kind() == SyntaxKind::COLUMN_LIST)
+        .find(|node| {
+            matches!(
+                node.kind(),
+                SyntaxKind::COLUMN_LIST
+                    | SyntaxKind::CONSTRAINT_COLUMN_REF_LIST
+                    | SyntaxKind::FOREIGN_KEY_COLUMN_LIST
+            )
+        })
         .map(|list| split_list(&list.text().to_string()))
         .unwrap_or_default()
 }
@@ -155,7 +162,10 @@ mod tests {
 
     fn key(sql: &str, column_type_at: &str) -> bool {
         let start = sql.find(column_type_at).unwrap();
-        let end = start + column_type_at.split_whitespace().next().unwrap().len();
+        let word = column_type_at
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next();
+        let end = start + word.unwrap().len();
         is_key_column(&SourceFile::parse(sql).tree(), start, end)
     }
 

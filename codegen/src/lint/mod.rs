@@ -138,7 +138,7 @@ pub fn lint_after_baseline(
     let baseline = match baseline {
         Some(baseline) => Some(baseline),
         None => read_lint_baseline(sql_dir).unwrap_or_else(|diagnostic| {
-            diagnostics.push(diagnostic);
+            diagnostics.push(*diagnostic);
             None
         }),
     };

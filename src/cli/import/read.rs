@@ -192,10 +192,7 @@ impl Reader {
     /// `<version>_<description>.sql` (simple) or `.up.sql` + `.down.sql` (reversible);
     /// `-- no-transaction` on the first line.
     fn sqlx(&mut self, entries: &[(String, PathBuf, bool)]) {
-        let mut found: BTreeMap<
-            i64,
-            (String, Option<(String, PathBuf)>, Option<(String, PathBuf)>),
-        > = BTreeMap::new();
+        let mut found: BTreeMap<i64, SqlxPair> = BTreeMap::new();
         for (file_name, path, is_dir) in entries {
             let Some(stem) = file_name.strip_suffix(".sql").filter(|_| !is_dir) else {
                 self.skip(path, "not a .sql file; sqlx reads .sql files only");
@@ -378,6 +375,9 @@ impl Reader {
         }
     }
 }
+
+/// A sqlx migration's name, up script and down script (text and file), as found.
+type SqlxPair = (String, Option<(String, PathBuf)>, Option<(String, PathBuf)>);
 
 fn script(text: String, no_transaction: bool, origin: PathBuf) -> ImportedScript {
     ImportedScript {
