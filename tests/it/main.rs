@@ -3,6 +3,7 @@
 
 mod adoption;
 mod backup;
+mod check_paths;
 mod cli;
 mod connect;
 mod dev;
