@@ -231,3 +231,35 @@ pub async fn apply_like_refinery(client: &tokio_postgres::Client, dir: &Path) {
         run_as_tool(client, &sql, &row, true).await;
     }
 }
+
+/// Adopts a database another tool migrated, from the folder named by `PGBAKE_ADOPT_SQL`, and
+/// prints what `migrate` would then apply (a manual run against a real history:
+/// `PGBAKE_ADOPT_URL=… PGBAKE_ADOPT_TOOL=diesel cargo test --test it adopt_a_real -- --ignored --nocapture`).
+#[tokio::test]
+#[ignore]
+async fn adopt_a_real_history() {
+    let sql = std::env::var("PGBAKE_ADOPT_SQL").expect("PGBAKE_ADOPT_SQL");
+    let url = std::env::var("PGBAKE_ADOPT_URL").expect("PGBAKE_ADOPT_URL");
+    let tool = match std::env::var("PGBAKE_ADOPT_TOOL").as_deref() {
+        Ok("sqlx") => pgbake::cli::Tool::Sqlx,
+        _ => pgbake::cli::Tool::Diesel,
+    };
+    let migrations = load_migrations(Path::new(&sql));
+    let mut client = pgbake::testing::connect(&url).await.unwrap();
+    let started = std::time::Instant::now();
+    let adopted = pgbake::cli::adopt(&mut client, migrations, tool, false)
+        .await
+        .unwrap();
+    let pending = pgbake::Migrator::new(migrations)
+        .plan(&client)
+        .await
+        .unwrap();
+    println!(
+        "adopted {} of {} migrations in {:.2} s; {} pending, first {:?}",
+        adopted.len(),
+        migrations.len(),
+        started.elapsed().as_secs_f64(),
+        pending.len(),
+        pending.first().map(|m| m.label())
+    );
+}
