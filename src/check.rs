@@ -153,11 +153,19 @@ async fn run_checks(
                 });
                 previous = schema;
             }
-            Walked::UpFailed { reverted, error } => {
-                let mut difference = format!("up after down failed: {error}");
-                if let Some(leftover) = difference_of(&previous, &reverted) {
-                    difference.push_str(&format!("\ndown left a different schema:\n{leftover}"));
-                }
+            Walked::UpFailed { .. } | Walked::DownFailed(_) => {
+                let difference = match walked {
+                    Walked::UpFailed { reverted, error } => {
+                        let mut difference = format!("up after down failed: {error}");
+                        if let Some(leftover) = difference_of(&previous, &reverted) {
+                            difference
+                                .push_str(&format!("\ndown left a different schema:\n{leftover}"));
+                        }
+                        difference
+                    }
+                    Walked::DownFailed(error) => format!("the down script failed: {error}"),
+                    _ => unreachable!("matched above"),
+                };
                 results.push(CheckResult {
                     name: format!("{}: up, down, up", migration.label()),
                     difference: Some(difference),
@@ -197,6 +205,8 @@ enum Walked {
     Reverted { reverted: String, again: String },
     /// Applying it again after its down script failed.
     UpFailed { reverted: String, error: Error },
+    /// Its down script failed.
+    DownFailed(Error),
 }
 
 /// Applies `migration` on the walker in a session of its own, then down and up again.
@@ -212,13 +222,16 @@ async fn walk_one(
     if migration.down.is_none() {
         return Ok(Walked::NoDown(dump(walker).await?));
     }
-    crate::revert(
+    if let Err(error) = crate::revert(
         &mut crate::connect_direct(walker).await?,
         migrations,
         RevertTarget::Steps(1),
         std::time::Duration::from_secs(30),
     )
-    .await?;
+    .await
+    {
+        return Ok(Walked::DownFailed(error));
+    }
     let reverted = dump(walker).await?;
     // Again in a new session, as the next deploy would.
     if let Err(error) = target

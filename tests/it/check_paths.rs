@@ -38,3 +38,31 @@ async fn an_upgrade_that_differs_from_a_fresh_install_is_caught_at_its_version()
         "{results:?}"
     );
 }
+
+#[tokio::test]
+async fn a_failing_down_script_is_a_failed_check_not_an_aborted_run() {
+    let _one_at_a_time = crate::reversibility::CHECKS.lock().await;
+    let set: &'static [pgbake::EmbeddedMigration] =
+        Box::leak(Box::new([pgbake::EmbeddedMigration {
+            version: 1,
+            name: "broken_down",
+            up: pgbake::EmbeddedScript {
+                sql: "CREATE TABLE a (x bigint);",
+                no_transaction: false,
+                statements: &[],
+            },
+            down: Some(pgbake::EmbeddedScript {
+                sql: "DROP TABLE not_there;",
+                no_transaction: false,
+                statements: &[],
+            }),
+        }]));
+    let config = Config::new(&server().unwrap().admin_url).unwrap();
+    let results = pgbake::check_migrations(&config, set).await.unwrap();
+    let failed = results
+        .iter()
+        .find(|r| r.name == "V1__broken_down: up, down, up")
+        .and_then(|r| r.difference.as_deref())
+        .unwrap_or_default();
+    assert!(failed.contains("the down script failed"), "{results:?}");
+}
