@@ -1,6 +1,16 @@
 //! `pgbake migrate check`: every down script really reverts its migration, and every
 //! upgrade path ends with the same schema as a fresh install — checked on scratch
 //! databases with `pg_dump --schema-only`.
+//!
+//! The work is linear in the number of migrations. Two scratch databases advance side by
+//! side, one version per step: the fresh install applies every migration in one session (as
+//! `migrate` on an empty database does) and is dumped after each version; the walker applies
+//! each migration in a new session (as an upgrade from the previous version does), runs its
+//! down script, checks that the schema is the previous version's again, applies it once more
+//! and compares the result with the fresh install at that version. An upgrade from version k
+//! to the newest is the walker's path from k on, so every upgrade path is compared with a
+//! fresh install at every version it passes — three dumps per migration instead of an
+//! upgrade replayed from every earlier version.
 
 use crate::migrate::{EmbeddedMigration, Migrator};
 use crate::{Config, Error, RevertTarget};
@@ -14,11 +24,35 @@ pub struct CheckResult {
     pub difference: Option<String>,
 }
 
+/// Progress of [`check_migrations_with_progress`], after each migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckStep {
+    /// Migrations checked so far.
+    pub done: usize,
+    /// Migrations to check.
+    pub total: usize,
+    /// The migration just checked (`V3__roles`).
+    pub migration: String,
+    /// Checks failed so far.
+    pub failed: usize,
+    /// Time since the check started.
+    pub elapsed: std::time::Duration,
+}
+
 /// Runs the reversibility and upgrade-path checks for `migrations` on scratch databases of
 /// the server `config` points at (they are dropped afterwards, also on failure).
 pub async fn check_migrations(
     config: &Config,
     migrations: &'static [EmbeddedMigration],
+) -> Result<Vec<CheckResult>, Error> {
+    check_migrations_with_progress(config, migrations, &mut |_| {}).await
+}
+
+/// [`check_migrations`], calling `progress` after each migration.
+pub async fn check_migrations_with_progress(
+    config: &Config,
+    migrations: &'static [EmbeddedMigration],
+    progress: &mut (dyn FnMut(&CheckStep) + Send),
 ) -> Result<Vec<CheckResult>, Error> {
     let admin = crate::connect_direct(&config.with_database("postgres")).await?;
     // A random tag makes the names this run's own; the run drops exactly the databases it
@@ -29,7 +63,7 @@ pub async fn check_migrations(
         prefix,
         created: Vec::new(),
     };
-    let result = run_checks(config, &mut scratch, migrations).await;
+    let result = run_checks(config, &mut scratch, migrations, progress).await;
     let mut cleanup = Ok(());
     for name in std::mem::take(&mut scratch.created) {
         let dropped = admin
@@ -68,14 +102,6 @@ impl Scratch<'_> {
         self.created.push(name.clone());
         Ok(name)
     }
-
-    async fn drop(&mut self, name: &str) -> Result<(), Error> {
-        self.admin
-            .batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", quote_ident(name)))
-            .await?;
-        self.created.retain(|n| n != name);
-        Ok(())
-    }
 }
 
 fn quote_ident(name: &str) -> String {
@@ -86,88 +112,146 @@ async fn run_checks(
     config: &Config,
     scratch: &mut Scratch<'_>,
     migrations: &'static [EmbeddedMigration],
+    progress: &mut (dyn FnMut(&CheckStep) + Send),
 ) -> Result<Vec<CheckResult>, Error> {
+    let started = std::time::Instant::now();
     let mut results = Vec::new();
-    let fresh = scratch.create("fresh", "template0").await?;
-    let fresh_config = config.with_database(&fresh);
-    Migrator::new(migrations)
-        .run_on(&mut crate::connect_direct(&fresh_config).await?)
-        .await?;
-    let fresh_schema = schema_dump(&fresh_config)?;
-
-    // Walk up one migration at a time; at each step run up, down, up when there is a
-    // down script, and compare the upgrade from the previous version with a fresh install.
-    let walker = scratch.create("walk", "template0").await?;
-    let walker_config = config.with_database(&walker);
-    // The history table exists from the first migrate on; make it part of every "before".
-    crate::ensure_history_table(&crate::connect_direct(&walker_config).await?).await?;
+    // The fresh install, one session from the first migration to the last (what `migrate`
+    // does on an empty database), dumped after each version.
+    let fresh = config.with_database(&scratch.create("fresh", "template0").await?);
+    let mut fresh_client = crate::connect_direct(&fresh).await?;
+    crate::ensure_history_table(&fresh_client).await?;
+    // The walker: each migration applied in a session of its own (what an upgrade from the
+    // previous version does), reverted with its down script and applied again.
+    let walker = config.with_database(&scratch.create("walk", "template0").await?);
+    crate::ensure_history_table(&crate::connect_direct(&walker).await?).await?;
+    let mut previous = dump(&walker).await?;
     for (index, migration) in migrations.iter().enumerate() {
-        // Upgrade from version index (the previous migration) to the newest.
-        let clone = scratch.create(&format!("from_{index}"), &walker).await?;
-        let clone_config = config.with_database(&clone);
-        Migrator::new(migrations)
-            .run_on(&mut crate::connect_direct(&clone_config).await?)
-            .await?;
-        let from = if index == 0 {
-            "an empty database".to_string()
-        } else {
-            migrations[index - 1].label()
-        };
-        results.push(CheckResult {
-            name: format!("upgrade from {from} = fresh install"),
-            difference: difference_of(&fresh_schema, &schema_dump(&clone_config)?),
-        });
-        scratch.drop(&clone).await?;
-
-        let before = schema_dump(&walker_config)?;
         let target = Migrator::new(migrations).target(Some(migration.version));
-        let mut client = crate::connect_direct(&walker_config).await?;
-        target.run_on(&mut client).await?;
-        if migration.down.is_none() {
-            results.push(CheckResult {
-                name: format!("{}: no down script (not reversible)", migration.label()),
-                difference: None,
-            });
-            continue;
-        }
-        let after = schema_dump(&walker_config)?;
-        crate::revert(
-            &mut client,
-            migrations,
-            RevertTarget::Steps(1),
-            std::time::Duration::from_secs(30),
-        )
-        .await?;
-        let reverted = schema_dump(&walker_config)?;
-        if let Err(error) = target.run_on(&mut client).await {
-            // The down script left something behind that the up script trips over.
-            let mut difference = format!("up after down failed: {error}");
-            if let Some(leftover) = difference_of(&before, &reverted) {
-                difference.push_str(&format!("\ndown left a different schema:\n{leftover}"));
+        let (fresh_schema, walked) = tokio::join!(
+            async {
+                target.run_on(&mut fresh_client).await?;
+                dump(&fresh).await
+            },
+            walk_one(&walker, migrations, migration, &target)
+        );
+        let (fresh_schema, walked) = (fresh_schema?, walked?);
+        let from = match index {
+            0 => "an empty database".to_string(),
+            _ => migrations[index - 1].label(),
+        };
+        let upgrade = |schema: &str| CheckResult {
+            name: format!("upgrade from {from} = fresh install"),
+            difference: difference_of(&fresh_schema, schema),
+        };
+        match walked {
+            Walked::NoDown(schema) => {
+                results.push(upgrade(&schema));
+                results.push(CheckResult {
+                    name: format!("{}: no down script (not reversible)", migration.label()),
+                    difference: None,
+                });
+                previous = schema;
             }
-            results.push(CheckResult {
-                name: format!("{}: up, down, up", migration.label()),
-                difference: Some(difference),
-            });
-            results.push(CheckResult {
-                name: "later migrations: not checked (fix the down script above first)".into(),
-                difference: Some("the walk stopped here".into()),
-            });
-            return Ok(results);
+            Walked::UpFailed { .. } | Walked::DownFailed(_) => {
+                let difference = match walked {
+                    Walked::UpFailed { reverted, error } => {
+                        let mut difference = format!("up after down failed: {error}");
+                        if let Some(leftover) = difference_of(&previous, &reverted) {
+                            difference
+                                .push_str(&format!("\ndown left a different schema:\n{leftover}"));
+                        }
+                        difference
+                    }
+                    Walked::DownFailed(error) => format!("the down script failed: {error}"),
+                    _ => unreachable!("matched above"),
+                };
+                results.push(CheckResult {
+                    name: format!("{}: up, down, up", migration.label()),
+                    difference: Some(difference),
+                });
+                results.push(CheckResult {
+                    name: "later migrations: not checked (fix the down script above first)".into(),
+                    difference: Some("the walk stopped here".into()),
+                });
+                return Ok(results);
+            }
+            Walked::Reverted { reverted, again } => {
+                results.push(upgrade(&again));
+                results.push(CheckResult {
+                    name: format!("{}: up, down, up", migration.label()),
+                    difference: difference_of(&previous, &reverted)
+                        .map(|d| format!("down left a different schema:\n{d}")),
+                });
+                previous = again;
+            }
         }
-        let again = schema_dump(&walker_config)?;
-        let difference = difference_of(&before, &reverted)
-            .map(|d| format!("down left a different schema:\n{d}"))
-            .or_else(|| {
-                difference_of(&after, &again)
-                    .map(|d| format!("up after down gave a different schema:\n{d}"))
-            });
-        results.push(CheckResult {
-            name: format!("{}: up, down, up", migration.label()),
-            difference,
+        progress(&CheckStep {
+            done: index + 1,
+            total: migrations.len(),
+            migration: migration.label(),
+            failed: results.iter().filter(|r| r.difference.is_some()).count(),
+            elapsed: started.elapsed(),
         });
     }
     Ok(results)
+}
+
+/// What one step of the walker saw.
+enum Walked {
+    /// Applied; no down script.
+    NoDown(String),
+    /// Applied, reverted (`reverted` is the schema then) and applied again (`again`).
+    Reverted { reverted: String, again: String },
+    /// Applying it again after its down script failed.
+    UpFailed { reverted: String, error: Error },
+    /// Its down script failed.
+    DownFailed(Error),
+}
+
+/// Applies `migration` on the walker in a session of its own, then down and up again.
+async fn walk_one(
+    walker: &Config,
+    migrations: &'static [EmbeddedMigration],
+    migration: &EmbeddedMigration,
+    target: &Migrator,
+) -> Result<Walked, Error> {
+    target
+        .run_on(&mut crate::connect_direct(walker).await?)
+        .await?;
+    if migration.down.is_none() {
+        return Ok(Walked::NoDown(dump(walker).await?));
+    }
+    if let Err(error) = crate::revert(
+        &mut crate::connect_direct(walker).await?,
+        migrations,
+        RevertTarget::Steps(1),
+        std::time::Duration::from_secs(30),
+    )
+    .await
+    {
+        return Ok(Walked::DownFailed(error));
+    }
+    let reverted = dump(walker).await?;
+    // Again in a new session, as the next deploy would.
+    if let Err(error) = target
+        .run_on(&mut crate::connect_direct(walker).await?)
+        .await
+    {
+        return Ok(Walked::UpFailed { reverted, error });
+    }
+    Ok(Walked::Reverted {
+        reverted,
+        again: dump(walker).await?,
+    })
+}
+
+/// [`schema_dump`] off the async threads, so the fresh install and the walker dump in parallel.
+async fn dump(config: &Config) -> Result<String, Error> {
+    let config = config.clone();
+    tokio::task::spawn_blocking(move || schema_dump(&config))
+        .await
+        .map_err(|e| Error::LocalCluster(format!("pg_dump did not finish: {e}")))?
 }
 
 /// `pg_dump --schema-only` of the database, without comments, SET lines, blank lines and

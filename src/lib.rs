@@ -31,7 +31,9 @@ pub mod queries;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use check::{CheckResult, check_migrations, schema_dump};
+pub use check::{
+    CheckResult, CheckStep, check_migrations, check_migrations_with_progress, schema_dump,
+};
 pub use client::{GenericClient, ParamKind, ParamType, SessionClient, Sql, StatementMode};
 pub use codec::*;
 pub use config::{Config, SslMode};

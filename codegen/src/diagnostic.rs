@@ -92,6 +92,8 @@ pub enum Code {
     Output,
     /// `sql/schema/` and `sql/migrations/` disagree (with `Builder::check_schema`).
     SchemaDrift,
+    /// `sql/pgbake.toml` cannot be read, or holds an unknown setting or a bad value.
+    Config,
     /// A bug in pgbake-codegen (it crashed).
     Internal,
 }
@@ -130,6 +132,7 @@ impl Code {
             Code::NoRustType => "no-rust-type",
             Code::Output => "output",
             Code::SchemaDrift => "schema-drift",
+            Code::Config => "config",
             Code::Internal => "internal",
         }
     }

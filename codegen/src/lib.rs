@@ -59,12 +59,12 @@ mod types;
 pub use builder::{BuildError, BuildReport, Builder};
 pub use describe::{Describe, describe};
 pub use diagnostic::{Code, Diagnostic, Severity, render_all};
-pub use lint::Finding;
+pub use lint::{CONFIG_FILE, Finding, raise_lint_baseline, read_lint_baseline};
 pub use migrations::{
-    Direction, Migration, MigrationName, NameError, Script, migration_file_name,
-    parse_migration_file_name, suggest_name, validate_name,
+    Direction, Migration, MigrationName, NO_TRANSACTION_MARKER, NameError, Script,
+    migration_file_name, parse_migration_file_name, suggest_name, validate_name,
 };
-pub use pipeline::{Analysis, analyze};
+pub use pipeline::{Analysis, analyze, analyze_with_baseline};
 
 /// The engine's stages, for pgbake's own tests and fuzzers. Not a stable API.
 #[doc(hidden)]

@@ -22,6 +22,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Migration lint findings.
     pub lints: Vec<crate::lint::Finding>,
+    /// Migrations at or below this version were not linted (`sql/pgbake.toml`).
+    pub lint_baseline: Option<i64>,
 }
 
 /// Runs every check on `sql_dir` and collects all problems.
@@ -30,14 +32,19 @@ pub struct Analysis {
 /// sum is a 20 000-deep tree), and the parser and inference recurse over it. A panic in
 /// the engine becomes a diagnostic instead of a crashed build.
 pub fn analyze(sql_dir: &Path) -> Analysis {
+    analyze_with_baseline(sql_dir, None)
+}
+
+/// [`analyze`], with a lint baseline that replaces the one of `sql/pgbake.toml`.
+pub fn analyze_with_baseline(sql_dir: &Path, lint_baseline: Option<i64>) -> Analysis {
     let dir = sql_dir.to_path_buf();
     let worker = std::thread::Builder::new()
         .name("pgbake-codegen".into())
         .stack_size(ANALYSIS_STACK_BYTES)
-        .spawn(move || analyze_here(&dir));
+        .spawn(move || analyze_here(&dir, lint_baseline));
     let outcome = match worker {
         Ok(handle) => handle.join(),
-        Err(_) => Ok(analyze_here(sql_dir)),
+        Err(_) => Ok(analyze_here(sql_dir, lint_baseline)),
     };
     outcome.unwrap_or_else(|panic| {
         let message = panic
@@ -59,6 +66,7 @@ pub fn analyze(sql_dir: &Path) -> Analysis {
                 ),
             ],
             lints: Vec::new(),
+            lint_baseline: None,
         }
     })
 }
@@ -66,7 +74,7 @@ pub fn analyze(sql_dir: &Path) -> Analysis {
 /// Stack for the analysis thread (only the pages used are committed).
 const ANALYSIS_STACK_BYTES: usize = 1 << 30;
 
-fn analyze_here(sql_dir: &Path) -> Analysis {
+fn analyze_here(sql_dir: &Path, lint_baseline: Option<i64>) -> Analysis {
     let tree = source::scan(sql_dir);
     let mut diagnostics = tree.diagnostics;
     let (migrations, migration_diagnostics) = migrations::check(&tree.migrations);
@@ -93,12 +101,14 @@ fn analyze_here(sql_dir: &Path) -> Analysis {
     // problem again: keep the first report.
     let mut seen = std::collections::HashSet::new();
     diagnostics.retain(|d| seen.insert((d.file.clone(), d.offset, d.message.clone())));
-    let lints = crate::lint::lint_migrations(&migrations);
+    let (lints, lint_baseline) =
+        crate::lint::lint_after_baseline(sql_dir, lint_baseline, &migrations, &mut diagnostics);
     Analysis {
         migrations,
         queries,
         diagnostics,
         lints,
+        lint_baseline,
     }
 }
 

@@ -508,6 +508,27 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
         long_line.into_bytes(),
         Accepted,
     ));
+    // The settings file beside migrations/ and queries/.
+    for (name, contents) in [
+        ("config_unknown_setting", "lint_basline = 3\n"),
+        ("config_bad_baseline", "lint_baseline = latest\n"),
+        ("config_not_key_value", "[lint]\n"),
+    ] {
+        cases.push((
+            name,
+            "",
+            "pgbake.toml".into(),
+            contents.as_bytes().to_vec(),
+            Rejected(Code::Config),
+        ));
+    }
+    cases.push((
+        "config_baseline",
+        "",
+        "pgbake.toml".into(),
+        b"# imported\nlint_baseline = 1 # the first one\n".to_vec(),
+        Accepted,
+    ));
     let deep = format!(
         "--! a :one\nSELECT {}1{} AS x;",
         "(".repeat(500),

@@ -256,3 +256,31 @@ fn down_scripts_are_linted_for_locks_but_may_drop_what_the_up_script_added() {
         ["require-concurrent-index-creation"]
     );
 }
+
+#[test]
+fn prefer_bigint_over_int_is_about_key_columns_only() {
+    // Keys: primary key, identity, serial, foreign key, referenced by a foreign key.
+    for key in [
+        "CREATE TABLE t (id integer PRIMARY KEY, name text);",
+        "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY, name text);",
+        "CREATE TABLE t (id serial, name text);",
+        "CREATE TABLE t (owner_id int REFERENCES users, name text);",
+        "CREATE TABLE t (a int, b bigint, PRIMARY KEY (a, b));",
+        "CREATE TABLE t (code int NOT NULL UNIQUE); CREATE TABLE u (code bigint REFERENCES t (code));",
+    ] {
+        assert!(
+            rules(key).contains(&"prefer-bigint-over-int".to_string()),
+            "{key}"
+        );
+    }
+    // Counters and ranks are not keys: their hint (keys run out at 2^31) does not apply.
+    for plain in [
+        "CREATE TABLE t (id bigint PRIMARY KEY, priority integer NOT NULL DEFAULT 0);",
+        "ALTER TABLE t ADD COLUMN priority integer;",
+    ] {
+        assert!(
+            !rules(&format!("{TIMEOUT}{plain}")).contains(&"prefer-bigint-over-int".to_string()),
+            "{plain}"
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! `pgbake migrate`: apply, status, new, down, baseline.
+//! `pgbake migrate`: apply, status, new, down, baseline, check, import, adopt.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +38,12 @@ enum MigrateSubcommand {
     Diff(super::schema_diff::DiffArgs),
     /// List what differs between DATABASE_URL and what the migrations make (exit 1 on drift).
     Drift(super::schema_diff::DriftArgs),
+    /// Convert another tool's migration folder (sqlx, diesel, refinery, dbmate, goose) into
+    /// sql/migrations/.
+    Import(super::import::ImportArgs),
+    /// Take over a database another tool migrated: record its applied migrations in pgbake's
+    /// history, so `pgbake migrate` applies only what is new.
+    Adopt(super::adopt::AdoptArgs),
 }
 
 #[derive(Debug, Args)]
@@ -118,6 +124,10 @@ pub async fn run(command: MigrateCommand, project: &Project) -> anyhow::Result<E
         Some(MigrateSubcommand::Diff(args)) => super::schema_diff::diff(args, &project.sql),
         Some(MigrateSubcommand::Drift(args)) => {
             super::schema_diff::drift(args, project.migrations()?).await
+        }
+        Some(MigrateSubcommand::Import(args)) => super::import::run(args),
+        Some(MigrateSubcommand::Adopt(args)) => {
+            super::adopt::run(args, project.migrations()?).await
         }
     }
 }
@@ -423,7 +433,22 @@ async fn baseline(args: BaselineArgs, project: &Project) -> anyhow::Result<ExitC
 async fn check(project: &Project) -> anyhow::Result<ExitCode> {
     let config = super::database::migration_config().await?;
     let migrations = project.migrations()?;
-    let results = crate::check_migrations(&config, migrations).await?;
+    // A line per migration on a terminal; a summary only otherwise (logs, CI).
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut report = |step: &crate::CheckStep| {
+        if on_terminal {
+            errln!(
+                "[{}/{}] {} checked, {} failed so far ({:.1} s)",
+                step.done,
+                step.total,
+                step.migration,
+                step.failed,
+                step.elapsed.as_secs_f64()
+            );
+        }
+    };
+    let started = std::time::Instant::now();
+    let results = crate::check_migrations_with_progress(&config, migrations, &mut report).await?;
     let mut failed = 0;
     for result in &results {
         match &result.difference {
@@ -435,8 +460,10 @@ async fn check(project: &Project) -> anyhow::Result<ExitCode> {
         }
     }
     outln!(
-        "{} check(s), {failed} failed (scratch databases on {})",
+        "{} check(s) of {} migration(s), {failed} failed, in {:.1} s (scratch databases on {})",
         results.len(),
+        migrations.len(),
+        started.elapsed().as_secs_f64(),
         config.display_target()
     );
     Ok(if failed > 0 {

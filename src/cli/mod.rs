@@ -21,6 +21,7 @@ macro_rules! errln {
     ($($arg:tt)*) => { $crate::cli::err(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
+mod adopt;
 mod backup;
 mod database;
 mod db;
@@ -28,6 +29,7 @@ mod describe;
 mod dev;
 mod dumpfile;
 mod health;
+mod import;
 mod lint;
 mod migrate;
 mod project;
@@ -43,6 +45,9 @@ use clap::{Parser, Subcommand};
 
 use crate::EmbeddedMigration;
 use project::Project;
+
+pub use adopt::{Adopted, adopt, history_table};
+pub use import::{IMPORTED_MARKER, Tool, imported_from};
 
 /// Own your PostgreSQL schema: migrate, seed, back up, restore and check a database.
 ///
@@ -60,7 +65,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Apply pending migrations, or manage them (status, new, down, baseline, check).
+    /// Apply pending migrations, or manage them (status, new, down, baseline, check, import, adopt).
     Migrate(migrate::MigrateCommand),
     /// Create, drop or reset the database.
     #[command(subcommand)]

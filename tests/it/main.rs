@@ -1,7 +1,9 @@
 //! Integration tests against a real PostgreSQL: a throwaway cluster (or DATABASE_URL),
 //! one fresh database per test.
 
+mod adoption;
 mod backup;
+mod check_paths;
 mod cli;
 mod connect;
 mod dev;
@@ -10,6 +12,7 @@ mod failures;
 mod faults;
 mod guards;
 mod harness;
+mod import;
 mod lifecycle;
 mod load;
 mod migrate;

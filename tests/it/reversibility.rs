@@ -8,7 +8,7 @@ use crate::{pgbake, text};
 
 /// The checks create and drop scratch databases; one at a time, so a test can see that
 /// none are left behind.
-static CHECKS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub static CHECKS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn admin_config() -> Config {
     Config::new(&server().unwrap().admin_url).unwrap()

@@ -2,7 +2,11 @@
 //! with squawk's rules. Each finding names the rule and the safer pattern; the line
 //! `-- pgbake:allow <rule>` right above a statement silences that rule for it.
 
+mod baseline;
+mod keys;
 mod lock_timeout;
+
+pub use baseline::{CONFIG_FILE, raise_lint_baseline, read_lint_baseline};
 
 use squawk_linter::{Linter, LinterSettings, Rule};
 
@@ -122,6 +126,26 @@ const DOWN_EXEMPT: &[Rule] = &[
     Rule::RenamingTable,
 ];
 
+/// Lints the migrations newer than the lint baseline (`baseline`, or else the one of
+/// `sql/pgbake.toml`); returns the findings and the baseline in force. A broken settings
+/// file is a diagnostic, and then every migration is linted.
+pub fn lint_after_baseline(
+    sql_dir: &std::path::Path,
+    baseline: Option<i64>,
+    migrations: &[Migration],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Finding>, Option<i64>) {
+    let baseline = match baseline {
+        Some(baseline) => Some(baseline),
+        None => read_lint_baseline(sql_dir).unwrap_or_else(|diagnostic| {
+            diagnostics.push(*diagnostic);
+            None
+        }),
+    };
+    let first = migrations.partition_point(|m| baseline.is_some_and(|b| m.version <= b));
+    (lint_migrations(&migrations[first..]), baseline)
+}
+
 /// Lints the up and down scripts of `migrations`.
 pub fn lint_migrations(migrations: &[Migration]) -> Vec<Finding> {
     migrations
@@ -171,6 +195,8 @@ fn lint_with(script: &Script, exempt_rules: &[Rule]) -> Vec<Finding> {
             let end = u32::from(violation.text_range.end()) as usize;
             if allowed(text, start, &rule)
                 || (!TYPE_RULES.contains(&violation.code) && on_new_table(start))
+                || (violation.code == Rule::PreferBigintOverInt
+                    && !keys::is_key_column(&parsed.tree(), start, end))
             {
                 return None;
             }
