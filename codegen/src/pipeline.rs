@@ -85,7 +85,13 @@ fn analyze_here(sql_dir: &Path) -> Analysis {
     up_scripts.sort_by(|a, b| (a.0, &a.1.file_name).cmp(&(b.0, &b.1.file_name)));
     let up_scripts: Vec<source::SqlFile> = up_scripts.into_iter().map(|(_, f)| f.clone()).collect();
     let (queries, query_diagnostics) = type_queries(&up_scripts, &tree.queries);
-    diagnostics.extend(query_diagnostics);
+    // A migration statement PostgreSQL rejects is not replayed, so queries that use what it
+    // would create fail too: the migration's error is the one to fix (and already fails the
+    // build), so those consequences are not reported again.
+    let schema_incomplete = diagnostics.iter().any(|d| d.code == Code::Syntax);
+    diagnostics.extend(query_diagnostics.into_iter().filter(|d| {
+        !(schema_incomplete && matches!(d.code, Code::UnknownRelation | Code::UnknownColumn))
+    }));
     // A migration that failed a check is replayed too, so the catalog may report the same
     // problem again: keep the first report.
     let mut seen = std::collections::HashSet::new();
@@ -117,8 +123,16 @@ pub fn type_queries(migrations: &[SqlFile], queries: &[SqlFile]) -> (Vec<Query>,
     (out, diagnostics)
 }
 
-/// Parses and infers one annotated query, then lowers it.
+/// Checks one annotated query against PostgreSQL's grammar, parses and infers it, then
+/// lowers it.
 fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Diagnostic>> {
+    if let Err(error) = crate::syntax::grammar::check_grammar(&query.sql) {
+        return Err(Box::new(
+            query
+                .diagnostic_at_sql(Code::QuerySyntax, error.offset, error.length, error.message)
+                .with_help(error.hint),
+        ));
+    }
     let unparsed = crate::infer::utility_statement(catalog, &query.sql, query.params.len());
     let rewritten = crate::syntax::rewrite_for_parser(&query.sql)
         .filter(|_| crate::syntax::parse(&query.sql).is_err());
@@ -131,12 +145,15 @@ fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Di
         Box::new(
             query
                 .diagnostic_at_sql(
-                    Code::QuerySyntax,
+                    Code::UnsupportedQuery,
                     e.offset,
                     1,
-                    format!("cannot parse query `{}`: {}", query.name, e.message),
+                    format!(
+                        "PostgreSQL accepts query `{}`, but pgbake cannot type it yet ({})",
+                        query.name, e.message
+                    ),
                 )
-                .with_help("check the SQL syntax (PostgreSQL dialect)"),
+                .with_help("write this part another way, or report it with the query"),
         )
     })?;
     let inferred = match unparsed {
