@@ -138,13 +138,38 @@ fn read_nested(value: Option<&Value>, block: &mut DoBlock) {
     }
 }
 
+/// `CREATE`, `ALTER` or `DROP` of a kind of object the catalog holds (a role or an index
+/// changes no column type or nullability).
 fn is_schema_change(query: &str) -> bool {
-    let first = query
+    let words: Vec<String> = query
         .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_ascii_uppercase();
-    matches!(first.as_str(), "CREATE" | "ALTER" | "DROP")
+        .take(6)
+        .map(str::to_ascii_uppercase)
+        .filter(|w| {
+            !matches!(
+                w.as_str(),
+                "OR" | "REPLACE" | "TEMP" | "TEMPORARY" | "UNLOGGED"
+            )
+        })
+        .collect();
+    matches!(
+        words.first().map(String::as_str),
+        Some("CREATE" | "ALTER" | "DROP")
+    ) && matches!(
+        words.get(1).map(String::as_str),
+        Some(
+            "TABLE"
+                | "TYPE"
+                | "VIEW"
+                | "MATERIALIZED"
+                | "DOMAIN"
+                | "FUNCTION"
+                | "PROCEDURE"
+                | "SEQUENCE"
+                | "EXTENSION"
+                | "SCHEMA"
+        )
+    )
 }
 
 /// The statement on one line, cut at 80 characters.
@@ -179,5 +204,8 @@ mod tests {
         assert!(handled.unconditional.is_empty());
         assert_eq!(handled.unfollowed.len(), 1);
         assert!(do_block("SELECT 1").is_none());
+        let role =
+            do_block("DO $$ BEGIN IF true THEN CREATE ROLE r NOLOGIN; END IF; END $$").unwrap();
+        assert!(role.unfollowed.is_empty());
     }
 }
