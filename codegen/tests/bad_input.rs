@@ -495,6 +495,17 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             Accepted,
         ),
         (
+            "whole_row_alias_in_recursive_cte",
+            "queries",
+            "q.sql".into(),
+            q(
+                "--! a :many\nWITH RECURSIVE q AS (SELECT h, 1 AS depth FROM t AS h WHERE h.id = 1 \
+               UNION ALL SELECT h, q.depth + 1 FROM q JOIN t AS h ON h.id = (q.h).id + 1 WHERE q.depth < 5) \
+               SELECT (q.h).id, (q.h).name, depth FROM q;",
+            ),
+            Accepted,
+        ),
+        (
             "empty_array_cast",
             "queries",
             "q.sql".into(),

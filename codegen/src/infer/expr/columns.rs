@@ -28,11 +28,11 @@ impl Inference<'_> {
                         self.select.grouping_sets && self.select.aggregate_depth == 0;
                     return Ok(Val::known(c.ty, c.nullable || grouped_away, Some(c.name)));
                 }
-                Lookup::WholeRow => {
-                    let ty = if self.catalog.relation(None, name).is_some() {
-                        Ty::new(name)
-                    } else {
-                        Ty::new("record")
+                Lookup::WholeRow(row_type) => {
+                    let ty = match row_type {
+                        Some(ty) => ty,
+                        None if self.catalog.relation(None, name).is_some() => Ty::new(name),
+                        None => Ty::new("record"),
                     };
                     return Ok(Val::known(ty, false, Some(name.to_string())));
                 }
