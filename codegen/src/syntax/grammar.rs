@@ -25,7 +25,9 @@ pub fn check_grammar(text: &str) -> Result<(), GrammarError> {
     };
     let tokens = scan(text);
     let (offset, length) = error_position(text, &message, &tokens);
-    let hint = hint(text, &tokens, offset).unwrap_or_else(|| {
+    let specific = (message == "subquery in FROM must have an alias")
+        .then(|| "add an alias: `(SELECT …) AS sub`".to_string());
+    let hint = specific.or_else(|| hint(text, &tokens, offset)).unwrap_or_else(|| {
         if offset < text.len() && message.contains("at or near") {
             format!("PostgreSQL 15 cannot read the statement from `{}` on: check the syntax there", &text[offset..offset + length])
         } else {
@@ -45,7 +47,7 @@ pub fn check_grammar(text: &str) -> Result<(), GrammarError> {
 /// catalog of column types and nullability holds.
 pub fn alters_only_constraint_checking(text: &str) -> bool {
     use pg_query::NodeEnum;
-    use pg_query::protobuf::AlterTableType;
+    use pg_query::protobuf::{AlterTableType, ConstrType};
     let Ok(parsed) = pg_query::parse(text) else {
         return false;
     };
@@ -56,12 +58,102 @@ pub fn alters_only_constraint_checking(text: &str) -> bool {
     else {
         return false;
     };
+    // Adding a CHECK, FOREIGN KEY, UNIQUE or EXCLUDE constraint changes no column's type or
+    // nullability either (a PRIMARY KEY does: it makes its columns NOT NULL).
+    let adds_checking_only = |c: &pg_query::protobuf::AlterTableCmd| {
+        c.subtype == AlterTableType::AtAddConstraint as i32
+            && matches!(c.def.as_ref().and_then(|d| d.node.as_ref()),
+                Some(NodeEnum::Constraint(k)) if [ConstrType::ConstrCheck, ConstrType::ConstrForeign, ConstrType::ConstrUnique, ConstrType::ConstrExclusion]
+                    .iter().any(|t| k.contype == *t as i32))
+    };
     !alter.cmds.is_empty()
         && alter.cmds.iter().all(|cmd| {
             matches!(cmd.node.as_ref(), Some(NodeEnum::AlterTableCmd(c))
                 if c.subtype == AlterTableType::AtAlterConstraint as i32
-                    || c.subtype == AlterTableType::AtValidateConstraint as i32)
+                    || c.subtype == AlterTableType::AtValidateConstraint as i32
+                    || adds_checking_only(c))
         })
+}
+
+/// `ALTER TABLE` text without its `ALTER CONSTRAINT …` and `VALIDATE CONSTRAINT …` commands
+/// (which change how constraints are checked, nothing the catalog holds), for a statement
+/// that mixes them with other commands; `None` when there is nothing to remove.
+pub fn without_constraint_checking_commands(text: &str) -> Option<String> {
+    let tokens = scan(text);
+    let upper = |t: &ScanToken| token_text(text, t).to_ascii_uppercase();
+    if tokens.len() < 2 || upper(&tokens[0]) != "ALTER" || upper(&tokens[1]) != "TABLE" {
+        return None;
+    }
+    // Top-level commands: the spans between commas outside parentheses.
+    let mut depth = 0usize;
+    let mut commands = Vec::new();
+    let mut start = 2;
+    for (k, token) in tokens.iter().enumerate() {
+        match token_text(text, token) {
+            "(" => depth += 1,
+            ")" => depth = depth.saturating_sub(1),
+            "," if depth == 0 => {
+                commands.push(start..k);
+                start = k + 1;
+            }
+            _ => {}
+        }
+    }
+    commands.push(start..tokens.len());
+    let is_checking = |range: &std::ops::Range<usize>| {
+        let words: Vec<String> = tokens[range.clone()].iter().take(2).map(upper).collect();
+        matches!(
+            words.first().map(String::as_str),
+            Some("ALTER" | "VALIDATE")
+        ) && words.get(1).is_some_and(|w| w == "CONSTRAINT")
+    };
+    let kept: Vec<&std::ops::Range<usize>> = commands.iter().filter(|r| !is_checking(r)).collect();
+    if kept.len() == commands.len() || kept.is_empty() {
+        return None;
+    }
+    // The statement head (`ALTER TABLE [IF EXISTS] [ONLY] name`) is the first command's
+    // text before its own command keyword: keep the text up to the first command.
+    let first = &commands[0];
+    let head_end = tokens[first.start..first.end]
+        .iter()
+        .position(|t| {
+            matches!(
+                upper(t).as_str(),
+                "ADD"
+                    | "ALTER"
+                    | "DROP"
+                    | "VALIDATE"
+                    | "RENAME"
+                    | "SET"
+                    | "RESET"
+                    | "OWNER"
+                    | "ENABLE"
+                    | "DISABLE"
+                    | "CLUSTER"
+                    | "INHERIT"
+                    | "NO"
+                    | "REPLICA"
+                    | "OF"
+                    | "FORCE"
+                    | "ATTACH"
+                    | "DETACH"
+            )
+        })
+        .map(|p| tokens[first.start + p].start as usize)?;
+    let mut out = text[..head_end].to_string();
+    for (n, range) in kept.iter().enumerate() {
+        let from = if n == 0 && range.start == first.start {
+            head_end
+        } else {
+            tokens[range.start].start as usize
+        };
+        let to = tokens[range.end - 1].end as usize;
+        if n > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&text[from..to]);
+    }
+    Some(out)
 }
 
 /// PostgreSQL's message when the grammar rejects `text`.
@@ -97,6 +189,16 @@ fn token_text<'a>(text: &'a str, token: &ScanToken) -> &'a str {
 /// is the last one before which the text is still a readable beginning (PostgreSQL reads
 /// it up to there and then fails "at end of input", or accepts it).
 fn error_position(text: &str, message: &str, tokens: &[ScanToken]) -> (usize, usize) {
+    if message == "subquery in FROM must have an alias" {
+        // PostgreSQL points at the subquery: the first `(SELECT` after FROM, JOIN or `,`.
+        let found = tokens.windows(3).find(|w| {
+            let word = |t: &ScanToken| token_text(text, t).to_ascii_uppercase();
+            matches!(word(&w[0]).as_str(), "FROM" | "JOIN" | ",")
+                && word(&w[1]) == "("
+                && matches!(word(&w[2]).as_str(), "SELECT" | "VALUES" | "WITH")
+        });
+        return found.map_or((0, 1), |w| (w[1].start as usize, 1));
+    }
     if message.ends_with("at end of input") {
         let end = text.trim_end().len();
         let last = tokens.last().map_or(0, |t| t.start as usize);
@@ -260,6 +362,12 @@ mod tests {
         assert!(hint_of("SELECT a FORM t").contains("did you mean `FROM`"));
         assert!(hint_of("SELECT (a FROM t").contains("never closed"));
         assert!(hint_of("SELECT a) FROM t").contains("closes no `(`"));
+        let sql = "SELECT * FROM (SELECT 1)";
+        let error = check_grammar(sql).unwrap_err();
+        assert_eq!(
+            (error.offset, error.hint.as_str()),
+            (14, "add an alias: `(SELECT …) AS sub`")
+        );
     }
 
     #[test]

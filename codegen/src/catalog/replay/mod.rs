@@ -30,6 +30,9 @@ pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<D
     let mut catalog = Catalog::default();
     types::add_information_schema_domains(&mut catalog);
     let mut diagnostics = Vec::new();
+    // Once a statement PostgreSQL rejects was skipped, what it would have created is
+    // missing: later statements that name it are its consequences, not new problems.
+    let mut schema_incomplete = false;
     for file in migrations {
         let statements = match split_statements(&file.text) {
             Ok(statements) => statements,
@@ -52,6 +55,7 @@ pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<D
             // A statement PostgreSQL's grammar rejects is reported by the migration check;
             // the replay skips it rather than report it again.
             if crate::syntax::grammar::check_grammar(statement.text).is_err() {
+                schema_incomplete = true;
                 continue;
             }
             if let Some(block) = crate::syntax::do_block::do_block(statement.text) {
@@ -64,7 +68,9 @@ pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<D
                 ));
                 continue;
             }
-            if let Err(message) = apply_text(&mut catalog, typer, statement.text) {
+            if let Err(message) = apply_text(&mut catalog, typer, statement.text)
+                && !(schema_incomplete && names_a_missing_object(&message))
+            {
                 let first_line_length = statement.text.find('\n').unwrap_or(statement.text.len());
                 diagnostics.push(
                     Diagnostic::at(
@@ -84,6 +90,11 @@ pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<D
     (catalog, diagnostics)
 }
 
+/// Whether a replay message is about an object the catalog does not have.
+fn names_a_missing_object(message: &str) -> bool {
+    message.starts_with("unknown ") || message.contains("does not exist")
+}
+
 /// Applies one statement's text to the catalog.
 pub(super) fn apply_text(
     catalog: &mut Catalog,
@@ -92,6 +103,9 @@ pub(super) fn apply_text(
 ) -> Result<(), String> {
     if crate::syntax::grammar::alters_only_constraint_checking(text) {
         return Ok(());
+    }
+    if let Some(rest) = crate::syntax::grammar::without_constraint_checking_commands(text) {
+        return apply_text(catalog, typer, &rest);
     }
     if let Some(change) = schema_change_text(text)
         && let Some(result) = apply_schema_change_text(catalog, typer, change)
