@@ -42,6 +42,9 @@ pub struct BuildReport {
     pub written: Vec<PathBuf>,
     /// Migration lint findings (warnings; errors instead with [`Builder::deny_lints`]).
     pub lints: Vec<crate::lint::Finding>,
+    /// Other warnings: migration statements PostgreSQL accepts whose effect the replay
+    /// cannot follow (`replay`, `do-block`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Everything wrong with the `sql/` folder, all found in one pass.
@@ -126,9 +129,13 @@ impl Builder {
         if self.check_schema {
             analysis.diagnostics.extend(self.schema_problems());
         }
-        if !analysis.diagnostics.is_empty() {
+        let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) = analysis
+            .diagnostics
+            .into_iter()
+            .partition(|d| d.severity == crate::diagnostic::Severity::Warning);
+        if !errors.is_empty() {
             return Err(BuildError {
-                diagnostics: analysis.diagnostics,
+                diagnostics: errors.into_iter().chain(warnings).collect(),
             });
         }
         let out_dir = match &self.out_dir {
@@ -178,6 +185,7 @@ impl Builder {
             queries: analysis.queries,
             written,
             lints: analysis.lints,
+            warnings,
         })
     }
 }
@@ -199,10 +207,24 @@ impl Builder {
 const LINT_VARIABLE: &str = "PGBAKE_LINT";
 
 impl BuildReport {
-    /// Prints each lint finding as a `cargo:warning` line (for build scripts).
+    /// Prints each lint finding and warning as a `cargo:warning` line (for build scripts).
     pub fn print_cargo_warnings(&self) {
         for finding in &self.lints {
             println!("cargo:warning={}", finding.one_line());
+        }
+        for warning in &self.warnings {
+            let (line, column) = warning.line_column();
+            let help = warning
+                .help
+                .as_deref()
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            println!(
+                "cargo:warning={}:{line}:{column}: {}: {}{help}",
+                warning.file,
+                warning.code.as_str(),
+                warning.message
+            );
         }
     }
 }

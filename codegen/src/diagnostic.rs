@@ -54,8 +54,13 @@ pub enum Code {
     TransactionControl,
     /// The no-transaction marker anywhere but the first line.
     MisplacedMarker,
-    /// A migration statement the catalog replay cannot follow.
+    /// A migration statement PostgreSQL's grammar rejects.
+    Syntax,
+    /// A migration statement the catalog replay cannot follow (a warning: PostgreSQL
+    /// accepts it; a query that needs what it changes fails on its own).
     Replay,
+    /// A `DO` block whose schema changes the catalog replay cannot follow (a warning).
+    DoBlock,
     /// A migration lint finding (the rule is in the message).
     Lint,
     /// A malformed `--!` header, or text before the first one.
@@ -68,8 +73,10 @@ pub enum Code {
     EmptyQuery,
     /// More than one statement under one header.
     MultipleStatements,
-    /// A query the SQL parser cannot read.
+    /// A query PostgreSQL's grammar rejects.
     QuerySyntax,
+    /// A query PostgreSQL accepts that pgbake cannot type yet.
+    UnsupportedQuery,
     /// A query names a table, view or other relation the migrations do not create.
     UnknownRelation,
     /// A query names a column its relations do not have.
@@ -113,7 +120,9 @@ impl Code {
             Code::NeedsNoTransaction => "needs-no-transaction",
             Code::TransactionControl => "transaction-control",
             Code::MisplacedMarker => "misplaced-marker",
+            Code::Syntax => "syntax",
             Code::Replay => "replay",
+            Code::DoBlock => "do-block",
             Code::Lint => "lint",
             Code::QueryHeader => "query-header",
             Code::QueryName => "query-name",
@@ -121,6 +130,7 @@ impl Code {
             Code::EmptyQuery => "empty-query",
             Code::MultipleStatements => "multiple-statements",
             Code::QuerySyntax => "query-syntax",
+            Code::UnsupportedQuery => "unsupported-query",
             Code::UnknownRelation => "unknown-relation",
             Code::UnknownColumn => "unknown-column",
             Code::TypeInference => "type-inference",

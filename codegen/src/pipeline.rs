@@ -93,7 +93,13 @@ fn analyze_here(sql_dir: &Path, lint_baseline: Option<i64>) -> Analysis {
     up_scripts.sort_by(|a, b| (a.0, &a.1.file_name).cmp(&(b.0, &b.1.file_name)));
     let up_scripts: Vec<source::SqlFile> = up_scripts.into_iter().map(|(_, f)| f.clone()).collect();
     let (queries, query_diagnostics) = type_queries(&up_scripts, &tree.queries);
-    diagnostics.extend(query_diagnostics);
+    // A migration statement PostgreSQL rejects is not replayed, so queries that use what it
+    // would create fail too: the migration's error is the one to fix (and already fails the
+    // build), so those consequences are not reported again.
+    let schema_incomplete = diagnostics.iter().any(|d| d.code == Code::Syntax);
+    diagnostics.extend(query_diagnostics.into_iter().filter(|d| {
+        !(schema_incomplete && matches!(d.code, Code::UnknownRelation | Code::UnknownColumn))
+    }));
     // What inference accepts but Rust cannot express fails the build, and describe shows
     // the same errors: both read this analysis.
     diagnostics.extend(crate::lower::emit_problems(&queries));
@@ -133,6 +139,14 @@ pub fn type_queries(migrations: &[SqlFile], queries: &[SqlFile]) -> (Vec<Query>,
 /// Parses and infers one annotated query (each of its optional-filter variants too), then
 /// lowers it.
 fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Diagnostic>> {
+    // PostgreSQL's grammar first: the statement as written, with every filter present.
+    if let Err(error) = crate::syntax::grammar::check_grammar(&query.sql) {
+        return Err(Box::new(
+            query
+                .diagnostic_at_sql(Code::QuerySyntax, error.offset, error.length, error.message)
+                .with_help(error.hint),
+        ));
+    }
     let (mut inferred, statement) = infer_query(catalog, query)?;
     let last = query.variants.len().saturating_sub(1);
     let mut variants = Vec::new();
@@ -253,12 +267,15 @@ fn infer_query(
         Box::new(
             query
                 .diagnostic_at_sql(
-                    Code::QuerySyntax,
+                    Code::UnsupportedQuery,
                     e.offset,
                     1,
-                    format!("cannot parse query `{}`: {}", query.name, e.message),
+                    format!(
+                        "PostgreSQL accepts query `{}`, but pgbake cannot type it yet ({})",
+                        query.name, e.message
+                    ),
                 )
-                .with_help("check the SQL syntax (PostgreSQL dialect)"),
+                .with_help("write this part another way, or report it with the query"),
         )
     })?;
     let inferred = match unparsed {

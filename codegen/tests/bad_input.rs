@@ -470,7 +470,119 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             "migrations",
             "V2__bad.sql".into(),
             b"CREATE TABLE (;".to_vec(),
-            Rejected(Code::Replay),
+            Rejected(Code::Syntax),
+        ),
+        // PostgreSQL's grammar is the judge: what it rejects is an error, with no cascade.
+        (
+            "missing_semicolon_between_indexes",
+            "migrations",
+            "V2__indexes.sql".into(),
+            q("CREATE INDEX t_name ON t (name)\nCREATE INDEX t_id_name ON t (id, name);"),
+            Rejected(Code::Syntax),
+        ),
+        (
+            "missing_semicolon_after_create_table",
+            "migrations",
+            "V2__u.sql".into(),
+            q(
+                "CREATE TABLE u (id bigint PRIMARY KEY, t_id bigint REFERENCES t)\nCREATE INDEX u_t ON u (t_id);",
+            ),
+            Rejected(Code::Syntax),
+        ),
+        (
+            "misspelled_keyword_in_migration",
+            "migrations",
+            "V2__u.sql".into(),
+            q("CREATE TABEL u (id bigint);"),
+            Rejected(Code::Syntax),
+        ),
+        (
+            "misspelled_keyword_in_down_script",
+            "migrations",
+            "V1__base.down.sql".into(),
+            q("DROP TABEL t;"),
+            Rejected(Code::Syntax),
+        ),
+        (
+            "misspelled_keyword_in_query",
+            "queries",
+            "q.sql".into(),
+            q("--! a :many\nSELECT id FORM t;"),
+            Rejected(Code::QuerySyntax),
+        ),
+        // Valid PostgreSQL 15 that builds and replays.
+        (
+            "alter_constraint_deferrable",
+            "migrations",
+            "V2__fk.sql".into(),
+            q(
+                "CREATE TABLE u (id bigint PRIMARY KEY, t_id bigint CONSTRAINT u_t_fk REFERENCES t);\n\
+               ALTER TABLE u ALTER CONSTRAINT u_t_fk DEFERRABLE INITIALLY DEFERRED;\n\
+               ALTER TABLE u ADD COLUMN note text;",
+            ),
+            Accepted,
+        ),
+        (
+            "whole_row_field_in_recursive_cte",
+            "queries",
+            "q.sql".into(),
+            q(
+                "--! a :many\nWITH RECURSIVE q(h, depth) AS (SELECT t, 1 FROM t WHERE id = 1 \
+               UNION ALL SELECT t, q.depth + 1 FROM t JOIN q ON t.id = (q.h).id + 1 WHERE q.depth < 5) \
+               SELECT (q.h).id, (q.h).name FROM q;",
+            ),
+            Accepted,
+        ),
+        (
+            "whole_row_alias_in_recursive_cte",
+            "queries",
+            "q.sql".into(),
+            q(
+                "--! a :many\nWITH RECURSIVE q AS (SELECT h, 1 AS depth FROM t AS h WHERE h.id = 1 \
+               UNION ALL SELECT h, q.depth + 1 FROM q JOIN t AS h ON h.id = (q.h).id + 1 WHERE q.depth < 5) \
+               SELECT (q.h).id, (q.h).name, depth FROM q;",
+            ),
+            Accepted,
+        ),
+        (
+            "empty_array_cast",
+            "queries",
+            "q.sql".into(),
+            q("--! a :one\nSELECT ARRAY[]::text[] AS tags;"),
+            Accepted,
+        ),
+        (
+            "for_no_key_update_skip_locked",
+            "queries",
+            "q.sql".into(),
+            q("--! a :many\nSELECT id FROM t ORDER BY id LIMIT 10 FOR NO KEY UPDATE SKIP LOCKED;"),
+            Accepted,
+        ),
+        (
+            "alter_sequence_restart_query",
+            "queries",
+            "q.sql".into(),
+            q("--! a :exec\nALTER SEQUENCE IF EXISTS t_id_seq RESTART;"),
+            Accepted,
+        ),
+        (
+            "do_block_top_level_ddl_is_replayed",
+            "migrations",
+            "V2__do.sql".into(),
+            q(
+                "DO $$ BEGIN ALTER TABLE t ADD COLUMN note text; END $$;\nCREATE INDEX t_note ON t (note);",
+            ),
+            Accepted,
+        ),
+        (
+            "do_block_conditional_ddl_is_a_warning",
+            "migrations",
+            "V2__do.sql".into(),
+            q(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN \
+               CREATE TYPE mood AS ENUM ('ok'); END IF; END $$;",
+            ),
+            Rejected(Code::DoBlock),
         ),
     ];
     // Large inputs: a huge migration, thousands of queries, a very long line.
@@ -539,7 +651,7 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
         "queries",
         "deep.sql".into(),
         deep.into_bytes(),
-        Rejected(Code::QuerySyntax),
+        Rejected(Code::UnsupportedQuery),
     ));
     cases
 }
@@ -621,4 +733,35 @@ fn every_broken_file_is_accepted_or_a_clear_error_never_a_panic_or_a_hang() {
     }
     let _ = std::fs::remove_dir_all(&base);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Two statements run together: one error at the second statement, naming the missing `;`,
+/// and nothing else (no cascade into the replay or the queries that use the table).
+#[test]
+fn a_missing_semicolon_is_one_error_that_names_it() {
+    let root =
+        std::env::temp_dir().join(format!("pgbake-missing-semicolon-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("migrations")).unwrap();
+    std::fs::create_dir_all(root.join("queries")).unwrap();
+    std::fs::write(
+        root.join("migrations/V1__tickets.sql"),
+        "CREATE TABLE tickets (\n    id bigint PRIMARY KEY,\n    title text NOT NULL\n)\nCREATE INDEX tickets_title ON tickets (title);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("queries/tickets.sql"),
+        "--! titles :many\nSELECT title FROM tickets;\n",
+    )
+    .unwrap();
+    let analysis = pgbake_codegen::analyze(&root);
+    let rendered: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| d.render().replace(&root.display().to_string(), "sql"))
+        .collect();
+    let _ = std::fs::remove_dir_all(&root);
+    assert_eq!(rendered.len(), 1, "{rendered:#?}");
+    assert_eq!(analysis.diagnostics[0].code, Code::Syntax);
+    insta::assert_snapshot!(rendered[0]);
 }

@@ -33,6 +33,9 @@ pub(crate) struct Entry {
     /// A table or materialized view: it has the system columns (`ctid`, `xmin`, …),
     /// which are found by name but are not part of `*`.
     pub system_columns: bool,
+    /// The row type of a table or view, which its whole-row reference has (`SELECT h FROM
+    /// t AS h` is of type `t`); `None` for other items (their rows are `record`).
+    pub row_type: Option<Ty>,
 }
 
 /// A column of a scope: `scope.entries[entry].cols[column]`.
@@ -55,8 +58,8 @@ pub(crate) struct Scope {
 pub(crate) enum Lookup {
     /// A column (or a system column of a table).
     Column(Col),
-    /// The whole row of a FROM item: `SELECT t FROM t`.
-    WholeRow,
+    /// The whole row of a FROM item: `SELECT t FROM t`, with the item's row type.
+    WholeRow(Option<Ty>),
     /// Not in this scope; an outer scope may have it.
     NotFound,
 }
@@ -69,6 +72,7 @@ impl Entry {
             schema,
             hidden: vec![false; cols.len()],
             system_columns: false,
+            row_type: None,
             cols,
         }
     }
@@ -156,8 +160,13 @@ impl Scope {
         if let Some(c) = found.into_iter().next() {
             return Ok(Lookup::Column(c));
         }
-        if qualifier.is_none() && self.has_qualifier(name) {
-            return Ok(Lookup::WholeRow);
+        if qualifier.is_none()
+            && let Some(entry) = self
+                .entries
+                .iter()
+                .find(|e| e.qualifier.as_deref() == Some(name))
+        {
+            return Ok(Lookup::WholeRow(entry.row_type.clone()));
         }
         if let Some(q) = qualifier
             && self.has_qualifier(q)

@@ -8,7 +8,8 @@ use crate::catalog::{Catalog, RelationKind};
 use crate::diagnostic::Code;
 use crate::syntax::Utility;
 
-/// Types `DO …` and `REFRESH MATERIALIZED VIEW …`. `None` when `sql` is neither.
+/// Types `DO …`, `REFRESH MATERIALIZED VIEW …` and `ALTER SEQUENCE …`. `None` when `sql`
+/// is none of them.
 pub fn utility_statement(
     catalog: &Catalog,
     sql: &str,
@@ -25,6 +26,7 @@ pub fn utility_statement(
     let what = match utility {
         Utility::Do => "a DO block",
         Utility::RefreshMaterializedView { .. } => "REFRESH MATERIALIZED VIEW",
+        Utility::AlterSequence { .. } => "ALTER SEQUENCE",
     };
     if param_count > 0 {
         return Some(Err(InferError::new(
@@ -32,8 +34,14 @@ pub fn utility_statement(
             Span::empty(),
         )));
     }
-    let Utility::RefreshMaterializedView { schema, name } = utility else {
-        return Some(Ok(none));
+    let (schema, name) = match utility {
+        Utility::Do => return Some(Ok(none)),
+        Utility::AlterSequence {
+            if_exists,
+            schema,
+            name,
+        } => return Some(alter_sequence(catalog, if_exists, schema, name).map(|()| none)),
+        Utility::RefreshMaterializedView { schema, name } => (schema, name),
     };
     let Some(name) = name else {
         return Some(Err(InferError::new(
@@ -53,4 +61,28 @@ pub fn utility_statement(
                 .help("check the name against the migrations"),
         ),
     })
+}
+
+/// `ALTER SEQUENCE`: the sequence must exist unless `IF EXISTS` is written.
+fn alter_sequence(
+    catalog: &Catalog,
+    if_exists: bool,
+    schema: Option<String>,
+    name: Option<String>,
+) -> Result<(), InferError> {
+    let Some(name) = name else {
+        return Err(InferError::new(
+            "expected the sequence's name",
+            Span::empty(),
+        ));
+    };
+    let schema = schema.unwrap_or_else(|| "public".into());
+    if if_exists || catalog.sequences.contains(&(schema.clone(), name.clone())) {
+        return Ok(());
+    }
+    Err(
+        InferError::new(format!("sequence `{schema}.{name}` does not exist"), Span::empty())
+            .code(Code::UnknownRelation)
+            .help("check the name against the migrations (a serial or identity column's sequence is `<table>_<column>_seq`)"),
+    )
 }

@@ -142,7 +142,8 @@ pub fn check(files: &[SqlFile]) -> (Vec<Migration>, Vec<Diagnostic>) {
     (migrations, diagnostics)
 }
 
-/// Checks the contents of one script: not empty, splittable, transaction-safe unless marked.
+/// Checks the contents of one script: not empty, splittable, every statement accepted by
+/// PostgreSQL's grammar, transaction-safe unless marked.
 fn check_script(file: &SqlFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Script> {
     let text = file.text.clone();
     let at = |code: Code, offset: usize, length: usize, message: String| {
@@ -176,6 +177,20 @@ fn check_script(file: &SqlFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Scr
     }
     let no_transaction = has_no_transaction_marker(&text);
     let mut ok = true;
+    for statement in &statements {
+        if let Err(error) = crate::syntax::grammar::check_grammar(statement.text) {
+            diagnostics.push(
+                at(
+                    Code::Syntax,
+                    statement.offset + error.offset,
+                    error.length,
+                    error.message,
+                )
+                .with_help(error.hint),
+            );
+            ok = false;
+        }
+    }
     if let Some(offset) = transaction::misplaced_marker(&text) {
         diagnostics.push(
             at(

@@ -1,8 +1,11 @@
-//! The only place that calls the SQL parser or rewrites SQL text: statement splitting,
-//! parsing (sqlparser, PostgreSQL dialect), rewrites of query text the parser cannot read,
-//! and utility statements recognised from their tokens.
+//! The only place that calls the SQL parsers or rewrites SQL text: statement splitting,
+//! the accept/reject verdict of PostgreSQL's own grammar (`grammar`), parsing into an AST
+//! (sqlparser, PostgreSQL dialect), rewrites of query text sqlparser cannot read, and
+//! utility statements recognised from their tokens.
 
 pub mod ddl;
+pub mod do_block;
+pub mod grammar;
 mod rewrite;
 pub mod split;
 mod utility;

@@ -115,6 +115,10 @@ pub fn rewrite_for_parser(sql: &str) -> Option<(String, Vec<String>)> {
         sql = s;
         changed = true;
     }
+    if let Some(s) = plain_lock_strength(&sql) {
+        sql = s;
+        changed = true;
+    }
     changed.then_some((sql, checks))
 }
 
@@ -300,6 +304,43 @@ fn parenthesize_insert_select(sql: &str) -> Option<String> {
     out.push(") ".into());
     out.extend(tokens[on..].iter().map(Token::to_string));
     Some(out.concat())
+}
+
+/// `FOR NO KEY UPDATE` becomes `FOR UPDATE` and `FOR KEY SHARE` becomes `FOR SHARE`: the
+/// lock strength changes which rows wait, never the types or nullability of the result.
+fn plain_lock_strength(sql: &str) -> Option<String> {
+    let tokens = tokens_of(sql)?;
+    let mut out = String::new();
+    let mut changed = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        if is_word(&tokens[i], "FOR") {
+            let a = next_solid(&tokens, i + 1);
+            let b = next_solid(&tokens, a + 1);
+            let c = next_solid(&tokens, b + 1);
+            let strength = match (tokens.get(a), tokens.get(b), tokens.get(c)) {
+                (Some(x), Some(y), Some(z))
+                    if is_word(x, "NO") && is_word(y, "KEY") && is_word(z, "UPDATE") =>
+                {
+                    Some(("UPDATE", c))
+                }
+                (Some(x), Some(y), _) if is_word(x, "KEY") && is_word(y, "SHARE") => {
+                    Some(("SHARE", b))
+                }
+                _ => None,
+            };
+            if let Some((strength, last)) = strength {
+                out.push_str("FOR ");
+                out.push_str(strength);
+                i = last + 1;
+                changed = true;
+                continue;
+            }
+        }
+        out.push_str(&tokens[i].to_string());
+        i += 1;
+    }
+    changed.then_some(out)
 }
 
 #[cfg(test)]

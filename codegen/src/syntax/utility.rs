@@ -1,5 +1,5 @@
 //! Utility statements sqlparser cannot read, recognised from their tokens: `DO` blocks and
-//! `REFRESH MATERIALIZED VIEW`. Inference types them (`infer::utility`).
+//! `REFRESH MATERIALIZED VIEW`, `ALTER SEQUENCE`. Inference types them (`infer::utility`).
 
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
@@ -17,6 +17,15 @@ pub enum Utility {
         /// The view's name.
         name: Option<String>,
     },
+    /// `ALTER SEQUENCE [IF EXISTS] [schema.]name …` (`RESTART`, `INCREMENT BY`, …).
+    AlterSequence {
+        /// Whether `IF EXISTS` was written.
+        if_exists: bool,
+        /// The schema, when qualified.
+        schema: Option<String>,
+        /// The sequence's name.
+        name: Option<String>,
+    },
 }
 
 /// Reads `sql` as a utility statement; `None` when it is not one of [`Utility`]'s kinds.
@@ -30,11 +39,25 @@ pub fn utility_statement(sql: &str) -> Option<Utility> {
     if keyword(0, "DO") {
         return Some(Utility::Do);
     }
+    if keyword(0, "ALTER") && keyword(1, "SEQUENCE") {
+        let if_exists = keyword(2, "IF") && keyword(3, "EXISTS");
+        let (schema, name) = qualified_name(&tokens, if if_exists { 4 } else { 2 });
+        return Some(Utility::AlterSequence {
+            if_exists,
+            schema,
+            name,
+        });
+    }
     if !(keyword(0, "REFRESH") && keyword(1, "MATERIALIZED") && keyword(2, "VIEW")) {
         return None;
     }
     // REFRESH MATERIALIZED VIEW [CONCURRENTLY] [schema.]name [WITH [NO] DATA]
-    let mut i = if keyword(3, "CONCURRENTLY") { 4 } else { 3 };
+    let (schema, name) = qualified_name(&tokens, if keyword(3, "CONCURRENTLY") { 4 } else { 3 });
+    Some(Utility::RefreshMaterializedView { schema, name })
+}
+
+/// `[schema.]name` from token `i` on; `(None, None)` when it is not one.
+fn qualified_name(tokens: &[&Token], mut i: usize) -> (Option<String>, Option<String>) {
     let mut parts = Vec::new();
     while let Some(Token::Word(w)) = tokens.get(i) {
         parts.push(if w.quote_style.is_some() {
@@ -48,10 +71,9 @@ pub fn utility_statement(sql: &str) -> Option<Utility> {
             break;
         }
     }
-    let (schema, name) = match parts.as_slice() {
+    match parts.as_slice() {
         [name] => (None, Some(name.clone())),
         [schema, name] => (Some(schema.clone()), Some(name.clone())),
         _ => (None, None),
-    };
-    Some(Utility::RefreshMaterializedView { schema, name })
+    }
 }

@@ -2,6 +2,7 @@
 //! reads the changes sqlparser cannot (`crate::syntax::ddl`), parses the rest, and hands
 //! each change to the module of its object kind.
 
+mod do_block;
 mod drops;
 mod renames;
 mod routines;
@@ -18,15 +19,20 @@ use crate::source::SqlFile;
 use crate::syntax::ddl::{SchemaChangeText, changes_catalog, schema_change_text};
 use crate::syntax::split::split_statements;
 
-/// What a diagnostic about a statement the replay could not apply suggests.
-const REPLAY_HELP: &str = "pgbake replays migrations to learn the schema; write this statement in a form it understands (or report it)";
+/// What a warning about a statement the replay could not apply says.
+const REPLAY_HELP: &str = "PostgreSQL accepts this statement, but pgbake cannot follow its effect on the schema yet: a query that uses what it changes may fail to type; please report it";
 
 /// Replays migrations (already in version order) into a catalog. Every statement that
-/// changes tables, types or views and cannot be understood is a diagnostic.
+/// changes tables, types or views and cannot be followed is a warning, never an error:
+/// PostgreSQL accepts it (the migration check holds the grammar), and a query that needs
+/// what it changed fails on its own, so a build without such queries is not stopped.
 pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<Diagnostic>) {
     let mut catalog = Catalog::default();
     types::add_information_schema_domains(&mut catalog);
     let mut diagnostics = Vec::new();
+    // Once a statement PostgreSQL rejects was skipped, what it would have created is
+    // missing: later statements that name it are its consequences, not new problems.
+    let mut schema_incomplete = false;
     for file in migrations {
         let statements = match split_statements(&file.text) {
             Ok(statements) => statements,
@@ -46,7 +52,25 @@ pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<D
             }
         };
         for statement in statements {
-            if let Err(message) = apply_text(&mut catalog, typer, statement.text) {
+            // A statement PostgreSQL's grammar rejects is reported by the migration check;
+            // the replay skips it rather than report it again.
+            if crate::syntax::grammar::check_grammar(statement.text).is_err() {
+                schema_incomplete = true;
+                continue;
+            }
+            if let Some(block) = crate::syntax::do_block::do_block(statement.text) {
+                diagnostics.extend(do_block::replay(
+                    &mut catalog,
+                    typer,
+                    file,
+                    &statement,
+                    &block,
+                ));
+                continue;
+            }
+            if let Err(message) = apply_text(&mut catalog, typer, statement.text)
+                && !(schema_incomplete && names_a_missing_object(&message))
+            {
                 let first_line_length = statement.text.find('\n').unwrap_or(statement.text.len());
                 diagnostics.push(
                     Diagnostic::at(
@@ -57,7 +81,8 @@ pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<D
                         first_line_length,
                         message,
                     )
-                    .with_help(REPLAY_HELP),
+                    .with_help(REPLAY_HELP)
+                    .as_warning(),
                 );
             }
         }
@@ -65,8 +90,23 @@ pub fn replay(migrations: &[SqlFile], typer: &dyn QueryTyper) -> (Catalog, Vec<D
     (catalog, diagnostics)
 }
 
+/// Whether a replay message is about an object the catalog does not have.
+fn names_a_missing_object(message: &str) -> bool {
+    message.starts_with("unknown ") || message.contains("does not exist")
+}
+
 /// Applies one statement's text to the catalog.
-fn apply_text(catalog: &mut Catalog, typer: &dyn QueryTyper, text: &str) -> Result<(), String> {
+pub(super) fn apply_text(
+    catalog: &mut Catalog,
+    typer: &dyn QueryTyper,
+    text: &str,
+) -> Result<(), String> {
+    if crate::syntax::grammar::alters_only_constraint_checking(text) {
+        return Ok(());
+    }
+    if let Some(rest) = crate::syntax::grammar::without_constraint_checking_commands(text) {
+        return apply_text(catalog, typer, &rest);
+    }
     if let Some(change) = schema_change_text(text)
         && let Some(result) = apply_schema_change_text(catalog, typer, change)
     {

@@ -30,11 +30,11 @@ impl Inference<'_> {
                     return Ok(Val::known(c.ty, c.nullable || grouped_away, Some(c.name))
                         .with_element_nulls(element_nulls));
                 }
-                Lookup::WholeRow => {
-                    let ty = if self.catalog.relation(None, name).is_some() {
-                        Ty::new(name)
-                    } else {
-                        Ty::new("record")
+                Lookup::WholeRow(row_type) => {
+                    let ty = match row_type {
+                        Some(ty) => ty,
+                        None if self.catalog.relation(None, name).is_some() => Ty::new(name),
+                        None => Ty::new("record"),
                     };
                     return Ok(Val::known(ty, false, Some(name.to_string())));
                 }

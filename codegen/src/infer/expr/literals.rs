@@ -64,9 +64,17 @@ impl Inference<'_> {
                 kind,
                 ..
             } => {
-                let inner = self.expr(expr)?;
                 let (ty, _) = crate::catalog::resolve_type(self.catalog, data_type)
                     .map_err(|m| InferError::new(m, e.span()))?;
+                // `ARRAY[]::text[]`: PostgreSQL gives an empty ARRAY constructor the cast's
+                // array type (transformArrayExpr), named `array` like any constructor.
+                if let Expr::Array(array) = expr.as_ref()
+                    && array.elem.is_empty()
+                    && ty.array
+                {
+                    return Ok(Val::known(ty, false, None).named("array", 2));
+                }
+                let inner = self.expr(expr)?;
                 self.settle(&inner, &ty);
                 let nullable =
                     inner.nullable || matches!(kind, CastKind::TryCast | CastKind::SafeCast);

@@ -91,6 +91,9 @@ impl Inference<'_> {
             schema_name.or(schema.map(str::to_string)),
             cols,
         );
+        if !is_cte && self.catalog.relation(schema, name).is_some() {
+            entry.row_type = Some(Ty::new(name));
+        }
         // Tables and materialized views have system columns.
         entry.system_columns = !is_cte
             && self.catalog.relation(schema, name).is_some_and(|r| {
