@@ -91,8 +91,6 @@ pub enum Code {
     OptionalFilter,
     /// A `:copy` query that is not a plain single-row `INSERT … VALUES`.
     CopyShape,
-    /// Two output columns would get the same Rust field.
-    DuplicateColumn,
     /// A type without a Rust mapping.
     NoRustType,
     /// The generated files cannot be written.
@@ -138,7 +136,6 @@ impl Code {
             Code::UnknownOverride => "unknown-override",
             Code::OptionalFilter => "optional-filter",
             Code::CopyShape => "copy-shape",
-            Code::DuplicateColumn => "duplicate-column",
             Code::NoRustType => "no-rust-type",
             Code::Output => "output",
             Code::SchemaDrift => "schema-drift",

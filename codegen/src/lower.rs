@@ -163,9 +163,12 @@ pub fn lower(
     Ok(lowered)
 }
 
-/// Decides each value's Rust type, once, after the overrides, for emit and describe.
+/// Decides each value's Rust type and field name, once, after the overrides, for emit and
+/// describe.
 pub fn resolve_rust_types(query: &mut Query) {
     let (params, columns) = (&mut query.params, &mut query.columns);
+    unique_fields(params.iter_mut().map(|p| &mut p.field));
+    unique_fields(columns.iter_mut().map(|c| &mut c.field));
     for p in params.iter_mut() {
         p.rust_type = rust_type_text(&p.pg_type, p.nullable, true);
     }
@@ -216,8 +219,25 @@ fn rust_type_text(ty: &crate::ir::PgType, nullable: bool, param: bool) -> Option
     Some(if nullable { format!("Option<{t}>") } else { t })
 }
 
-/// Problems that make a typed query impossible to generate (describe still shows it):
-/// duplicate output field names and types without a Rust mapping.
+/// Makes Rust field names unique in their struct: a name already taken gets `_2`, `_3`, …
+/// (`SELECT u.id, p.id` gives `id` and `id_2`), as sqlc does. The docs of each field still
+/// give the column's own name.
+fn unique_fields<'a>(fields: impl Iterator<Item = &'a mut String>) {
+    let mut taken: Vec<String> = Vec::new();
+    for field in fields {
+        let mut candidate = field.clone();
+        let mut n = 2;
+        while taken.contains(&candidate) {
+            candidate = format!("{field}_{n}");
+            n += 1;
+        }
+        *field = candidate.clone();
+        taken.push(candidate);
+    }
+}
+
+/// Problems that make a typed query impossible to generate (describe shows them too):
+/// types without a Rust mapping.
 pub fn emit_problems(queries: &[Query]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for q in queries {
@@ -226,20 +246,6 @@ pub fn emit_problems(queries: &[Query]) -> Vec<Diagnostic> {
                 .with_help(help.to_string())
                 .with_query(&q.name)
         };
-        let mut seen = Vec::new();
-        for c in &q.columns {
-            if seen.contains(&&c.field) {
-                out.push(at(
-                    Code::DuplicateColumn,
-                    format!(
-                        "query `{}` has two output columns named `{}` (line {})",
-                        q.name, c.name, q.line
-                    ),
-                    "give one of them an alias: `… AS other_name`",
-                ));
-            }
-            seen.push(&c.field);
-        }
         for (what, name, ty) in q
             .params
             .iter()

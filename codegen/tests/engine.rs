@@ -84,18 +84,16 @@ fn construct_cases_describe() {
     }
 }
 
-/// What the build refuses, describe reports: duplicate output columns and types without a
-/// Rust mapping are among describe's errors, with their codes, and the build fails on them.
+/// What the build refuses, describe reports: a type without a Rust mapping is among
+/// describe's errors, with its code, and the build fails on it.
 #[test]
 fn describe_reports_every_build_error() {
     let tree = internals::scan(&fixture("errors"));
     let (queries, _) = internals::type_queries(&tree.migrations, &tree.queries);
     let build_only: Vec<_> = internals::emit_problems(&queries);
     assert!(
-        build_only
-            .iter()
-            .any(|d| d.code.as_str() == "duplicate-column"),
-        "the errors fixture has a query with two `id` columns"
+        build_only.iter().any(|d| d.code.as_str() == "no-rust-type"),
+        "the errors fixture has a query with a `record` column"
     );
     let described = pgbake_codegen::describe(&fixture("errors"));
     assert!(described.has_errors);
@@ -257,7 +255,7 @@ fn errors_render() {
         "inconsistent types deduced for parameter",
         "operator does not exist",
         "returns no rows but is declared `:one`",
-        "has two output columns named `id`",
+        "an anonymous `record` has no Rust type",
         "could not determine the data type of parameter",
         "relation \"missing_seq\" does not exist",
     ] {
@@ -267,4 +265,35 @@ fn errors_render() {
         );
     }
     insta::assert_snapshot!(rendered);
+}
+
+/// Output columns with the same name (`SELECT u.id, p.id`) are valid SQL: the row struct
+/// gets distinct fields, `id` and `id_2`, and the query builds.
+#[test]
+fn duplicate_column_names_get_distinct_fields() {
+    let root = std::env::temp_dir().join(format!("pgbake-engine-dup-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("migrations")).unwrap();
+    std::fs::create_dir_all(root.join("queries")).unwrap();
+    std::fs::write(
+        root.join("migrations/V1__schema.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n\
+         CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users);",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("queries/q.sql"),
+        "--! pairs :many\nSELECT u.id, p.id, p.id AS id_2 FROM users u JOIN posts p ON p.user_id = u.id;\n",
+    )
+    .unwrap();
+    let out = root.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let built = pgbake_codegen::Builder::new(&root).out_dir(&out).build();
+    let code = built
+        .map(|_| std::fs::read_to_string(out.join("queries.rs")).unwrap())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&root);
+    for field in ["pub id: i64", "pub id_2: i64", "pub id_2_2: i64"] {
+        assert!(code.contains(field), "missing `{field}` in\n{code}");
+    }
 }
