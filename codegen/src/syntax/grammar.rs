@@ -25,6 +25,8 @@ pub fn check_grammar(text: &str) -> Result<(), GrammarError> {
     };
     let tokens = scan(text);
     let (offset, length) = error_position(text, &message, &tokens);
+    // PostgreSQL's scanner counts bytes; keep the span on character boundaries of `text`.
+    let (offset, length) = on_char_boundaries(text, offset, length);
     let specific = (message == "subquery in FROM must have an alias")
         .then(|| "add an alias: `(SELECT …) AS sub`".to_string());
     let hint = specific.or_else(|| hint(text, &tokens, offset)).unwrap_or_else(|| {
@@ -40,6 +42,23 @@ pub fn check_grammar(text: &str) -> Result<(), GrammarError> {
         length,
         hint,
     })
+}
+
+/// The span `offset..offset + length` widened to the characters it touches, within `text`
+/// (at least one character long when `text` has one there).
+fn on_char_boundaries(text: &str, offset: usize, length: usize) -> (usize, usize) {
+    let mut start = offset.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = offset
+        .saturating_add(length.max(1))
+        .min(text.len())
+        .max(start);
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    (start, end - start)
 }
 
 /// Whether `text` is an `ALTER TABLE` whose every command only changes how constraints are
@@ -326,6 +345,28 @@ fn unbalanced_parentheses(text: &str, tokens: &[ScanToken]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn spans_stay_on_character_boundaries() {
+        // A multi-byte character where PostgreSQL stops: no panic, a whole character.
+        for text in [
+            "éSELECT $1E'\\'':idE'\\''",
+            "SELECT é FORM t",
+            "é",
+            "SELEC ü",
+        ] {
+            if let Err(error) = super::check_grammar(text) {
+                assert!(text.is_char_boundary(error.offset), "{text}: {error:?}");
+                assert!(
+                    text.is_char_boundary(error.offset + error.length),
+                    "{text}: {error:?}"
+                );
+            }
+        }
+        assert_eq!(super::on_char_boundaries("éa", 1, 1), (0, 2));
+        assert_eq!(super::on_char_boundaries("aé", 1, 1), (1, 2));
+        assert_eq!(super::on_char_boundaries("a", 5, 1), (1, 0));
+    }
+
     use super::{check_grammar, one_edit_apart};
 
     fn hint_of(sql: &str) -> String {
