@@ -289,21 +289,15 @@ fn parse_block(
             HEADER_HELP,
         ));
     }
-    let card_start = pos + 1;
-    pos = card_start;
-    while pos < header_end && text.as_bytes()[pos].is_ascii_alphanumeric() {
-        pos += 1;
-    }
-    let word = &text[card_start..pos];
-    let Some(cardinality) = Cardinality::parse(word) else {
-        return Err(err(
+    let (cardinality, pos) = parse_cardinality(text, pos + 1, header_end).map_err(|word| {
+        err(
             Code::QueryHeader,
-            card_start - 1,
-            pos - card_start + 1,
+            pos,
+            word.len() + 1,
             format!("unknown cardinality `:{word}`"),
             "use one of `:one`, `:opt`, `:many`, `:exec`, `:copy`",
-        ));
-    };
+        )
+    })?;
     // Overrides.
     let (param_overrides, column_overrides, pos) = parse_overrides(text, pos, header_end)
         .map_err(|(o, what)| err(Code::QueryHeader, o, 1, what, HEADER_HELP))?;
@@ -332,27 +326,29 @@ fn parse_block(
     })?;
     let name = name.to_string();
     let with_query = |d: Box<Diagnostic>| Box::new(d.with_query(&name));
-    let Some(statement) = statements.first() else {
-        return Err(with_query(err(
-            Code::EmptyQuery,
-            start,
-            header.len(),
-            format!("query `{name}` is empty"),
-            "write one SQL statement after the header",
-        )));
+    let statement = match statements.as_slice() {
+        [statement] => statement,
+        [] => {
+            return Err(with_query(err(
+                Code::EmptyQuery,
+                start,
+                header.len(),
+                format!("query `{name}` is empty"),
+                "write one SQL statement after the header",
+            )));
+        }
+        [_, second, ..] => {
+            let offset = body_start + second.offset;
+            let length = second.text.len().min(line_len(text, offset));
+            return Err(with_query(err(
+                Code::MultipleStatements,
+                offset,
+                length,
+                format!("query `{name}` has more than one statement"),
+                "a query holds exactly one statement; give this statement its own `--!` header",
+            )));
+        }
     };
-    if let Some(second) = statements.get(1) {
-        return Err(with_query(err(
-            Code::MultipleStatements,
-            body_start + second.offset,
-            second
-                .text
-                .len()
-                .min(line_len(text, body_start + second.offset)),
-            format!("query `{name}` has more than one statement"),
-            "a query holds exactly one statement; give this statement its own `--!` header",
-        )));
-    }
     let stmt_offset = body_start + statement.offset;
     let filters = crate::optional::find(statement.text).map_err(|p| {
         with_query(err(
@@ -364,26 +360,9 @@ fn parse_block(
         ))
     })?;
     if !filters.params.is_empty() && cardinality == Cardinality::Copy {
-        return Err(with_query(err(
-            Code::OptionalFilter,
-            name_start,
-            name.len(),
-            format!("`:copy` query `{name}` cannot have optional filters"),
-            "COPY loads every row with the same columns; remove the `--?` markers",
-        )));
+        return Err(with_query(copy_with_filters(file, &name, name_start)));
     }
-    let variants = (0..(1usize << filters.params.len()))
-        .filter(|_| !filters.params.is_empty())
-        .map(|mask| {
-            let text = filters.variant_text(statement.text, mask);
-            let (sql, params, offset_map) = number_params(&text, stmt_offset);
-            QueryVariant {
-                sql,
-                params,
-                offset_map,
-            }
-        })
-        .collect();
+    let variants = query_variants(&filters, statement.text, stmt_offset);
     let (sql, params, offset_map) = number_params(statement.text, stmt_offset);
     Ok(AnnotatedQuery {
         module: module.to_string(),
@@ -402,6 +381,59 @@ fn parse_block(
         optional: filters.params,
         variants,
     })
+}
+
+/// The cardinality word starting at `start` (after its `:`) and where the header goes on,
+/// or the word when it is not a cardinality.
+fn parse_cardinality(
+    text: &str,
+    start: usize,
+    header_end: usize,
+) -> Result<(Cardinality, usize), &str> {
+    let mut pos = start;
+    while pos < header_end && text.as_bytes()[pos].is_ascii_alphanumeric() {
+        pos += 1;
+    }
+    let word = &text[start..pos];
+    Cardinality::parse(word).map(|c| (c, pos)).ok_or(word)
+}
+
+/// A `:copy` query with `--?` markers: COPY has no WHERE to filter.
+fn copy_with_filters(file: &SqlFile, name: &str, name_start: usize) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::at(
+            Code::OptionalFilter,
+            &file.path,
+            file.text.clone(),
+            name_start,
+            name.len(),
+            format!("`:copy` query `{name}` cannot have optional filters"),
+        )
+        .with_help("COPY loads every row with the same columns; remove the `--?` markers"),
+    )
+}
+
+/// With optional filters, the statement of each combination of given (bit set) and absent
+/// filters, numbered; empty without filters.
+fn query_variants(
+    filters: &crate::optional::OptionalFilters,
+    statement: &str,
+    stmt_offset: usize,
+) -> Vec<QueryVariant> {
+    if filters.params.is_empty() {
+        return Vec::new();
+    }
+    (0..(1usize << filters.params.len()))
+        .map(|mask| {
+            let text = filters.variant_text(statement, mask);
+            let (sql, params, offset_map) = number_params(&text, stmt_offset);
+            QueryVariant {
+                sql,
+                params,
+                offset_map,
+            }
+        })
+        .collect()
 }
 
 /// The `---` doc lines from `body_start` on (marker and one space removed), and where
