@@ -154,25 +154,8 @@ async fn bad_files_change_nothing_and_clean_replaces_only_the_backups_objects() 
 
 #[tokio::test]
 async fn a_failing_restore_rolls_back_its_drops() {
-    let db = TestDatabase::new().await.unwrap();
+    let (db, dir, plain) = seeded_backup("restore-fail").await;
     let env = [("DATABASE_URL", db.url.as_str())];
-    assert!(
-        pgbake(&["seed", "--dir", &seeds_dir()], &env)
-            .status
-            .success()
-    );
-    let dir = temp_dir("restore-fail");
-    assert!(
-        pgbake(&["backup", dir.to_str().unwrap()], &env)
-            .status
-            .success()
-    );
-    let plain = std::fs::read_dir(&dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
     // A view of another schema depends on a table the backup drops and recreates: the
     // restore fails half-way, after its DROPs, and must leave everything as it was.
     let client = db.connect().await.unwrap();
@@ -197,25 +180,7 @@ async fn a_failing_restore_rolls_back_its_drops() {
 
 #[tokio::test]
 async fn a_restored_database_serves_the_app_role_and_health_checks_its_access() {
-    let db = TestDatabase::new().await.unwrap();
-    let env = [("DATABASE_URL", db.url.as_str())];
-    assert!(
-        pgbake(&["seed", "--dir", &seeds_dir()], &env)
-            .status
-            .success()
-    );
-    let dir = temp_dir("restore-privileges");
-    assert!(
-        pgbake(&["backup", dir.to_str().unwrap()], &env)
-            .status
-            .success()
-    );
-    let file = std::fs::read_dir(&dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let (_source, dir, file) = seeded_backup("restore-privileges").await;
 
     let fresh = TestDatabase::empty().await.unwrap();
     let restored = pgbake(
@@ -259,4 +224,28 @@ async fn a_restored_database_serves_the_app_role_and_health_checks_its_access() 
     assert!(!unhealthy.status.success(), "{stdout}");
     assert!(stdout.contains("cannot read public.users"), "{stdout}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A seeded reference database, a folder, and the one plain backup of it written there.
+async fn seeded_backup(label: &str) -> (TestDatabase, std::path::PathBuf, std::path::PathBuf) {
+    let db = TestDatabase::new().await.unwrap();
+    let env = [("DATABASE_URL", db.url.as_str())];
+    assert!(
+        pgbake(&["seed", "--dir", &seeds_dir()], &env)
+            .status
+            .success()
+    );
+    let dir = temp_dir(label);
+    assert!(
+        pgbake(&["backup", dir.to_str().unwrap()], &env)
+            .status
+            .success()
+    );
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    (db, dir, file)
 }
