@@ -253,14 +253,7 @@ async fn tokio_postgres_pipelined(target: &Target, shape: Shape) -> Result<f64, 
 }
 
 async fn pgbake_pool(target: &Target, shape: Shape) -> Result<f64, Error> {
-    let pool = pgbake_pool_for(target, shape.clients).await?;
-    // Prepare on every pooled connection first, as a warmed-up service would have.
-    let held: Vec<_> =
-        futures_util::future::try_join_all((0..shape.clients).map(|_| pool.get())).await?;
-    for client in &held {
-        accounts::account_balance(client, 1).await?;
-    }
-    drop(held);
+    let pool = warmed_pool(target, shape.clients).await?;
     let workers: Vec<_> = (0..shape.clients)
         .map(|_| {
             let pool = pool.clone();
@@ -282,6 +275,18 @@ async fn pgbake_pool(target: &Target, shape: Shape) -> Result<f64, Error> {
     let tps = measure(workers, shape.duration).await;
     pool.close();
     tps
+}
+
+/// A pgbake pool whose connections have all prepared the query, as a warmed-up service's.
+async fn warmed_pool(target: &Target, clients: usize) -> Result<pgbake::Pool, Error> {
+    let pool = pgbake_pool_for(target, clients).await?;
+    let held: Vec<_> =
+        futures_util::future::try_join_all((0..clients).map(|_| pool.get())).await?;
+    for client in &held {
+        accounts::account_balance(client, 1).await?;
+    }
+    drop(held);
+    Ok(pool)
 }
 
 async fn pgbake_held(target: &Target, shape: Shape) -> Result<f64, Error> {
@@ -335,14 +340,7 @@ async fn pgbake_pipelined(target: &Target, shape: Shape) -> Result<f64, Error> {
 }
 
 async fn pgbake_on_pool(target: &Target, shape: Shape) -> Result<f64, Error> {
-    let pool = pgbake_pool_for(target, shape.clients).await?;
-    // Prepare on every pooled connection first, as a warmed-up service would have.
-    let held: Vec<_> =
-        futures_util::future::try_join_all((0..shape.clients).map(|_| pool.get())).await?;
-    for client in &held {
-        accounts::account_balance(client, 1).await?;
-    }
-    drop(held);
+    let pool = warmed_pool(target, shape.clients).await?;
     let workers: Vec<_> = (0..shape.clients)
         .map(|_| {
             let pool = pool.clone();
