@@ -280,8 +280,7 @@ async fn pgbake_pool(target: &Target, shape: Shape) -> Result<f64, Error> {
 /// A pgbake pool whose connections have all prepared the query, as a warmed-up service's.
 async fn warmed_pool(target: &Target, clients: usize) -> Result<pgbake::Pool, Error> {
     let pool = pgbake_pool_for(target, clients).await?;
-    let held: Vec<_> =
-        futures_util::future::try_join_all((0..clients).map(|_| pool.get())).await?;
+    let held: Vec<_> = futures_util::future::try_join_all((0..clients).map(|_| pool.get())).await?;
     for client in &held {
         accounts::account_balance(client, 1).await?;
     }
