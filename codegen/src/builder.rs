@@ -111,57 +111,46 @@ impl Builder {
     }
 
     /// Checks the folder and writes the generated files; any problem fails the whole build.
+    ///
+    /// What the last build in the same `OUT_DIR` computed is reused where its inputs are
+    /// unchanged (`OUT_DIR/pgbake-cache/`): the migrations are replayed and linted again
+    /// only when one of them changed, and a query file is typed and formatted again only
+    /// when it or the migrations changed.
     pub fn build(&self) -> Result<BuildReport, BuildError> {
-        // What inference accepts but Rust code cannot express (duplicate column names,
-        // types without a Rust mapping) is already among the analysis's diagnostics, so
-        // `describe` reports it too.
-        let mut analysis = self.analyze();
-        if self.denies_lints() {
-            let lints = std::mem::take(&mut analysis.lints);
-            analysis
-                .diagnostics
-                .extend(lints.into_iter().map(|finding| {
-                    let mut diagnostic = finding.diagnostic;
-                    diagnostic.severity = crate::diagnostic::Severity::Error;
-                    diagnostic
-                }));
-        }
-        if self.check_schema {
-            analysis.diagnostics.extend(self.schema_problems());
-        }
-        let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) = analysis
-            .diagnostics
-            .into_iter()
-            .partition(|d| d.severity == crate::diagnostic::Severity::Warning);
-        if !errors.is_empty() {
+        let Some(out_dir) = self.resolved_out_dir() else {
+            // Without OUT_DIR nothing can be written: the folder's own problems come
+            // first, then that one.
+            self.judge(self.analyze())?;
             return Err(BuildError {
-                diagnostics: errors.into_iter().chain(warnings).collect(),
+                diagnostics: vec![Diagnostic::file(
+                    Code::Output,
+                    self.sql_dir.to_string_lossy(),
+                    "OUT_DIR is not set: call `Builder::build` from a build script or set `Builder::out_dir`",
+                )],
             });
-        }
-        let out_dir = match &self.out_dir {
-            Some(dir) => dir.clone(),
-            None => match std::env::var_os("OUT_DIR") {
-                Some(dir) => PathBuf::from(dir),
-                None => {
-                    return Err(BuildError {
-                        diagnostics: vec![Diagnostic::file(
-                            Code::Output,
-                            self.sql_dir.to_string_lossy(),
-                            "OUT_DIR is not set: call `Builder::build` from a build script or set `Builder::out_dir`",
-                        )],
-                    });
-                }
-            },
         };
+        let (sql_dir, cache_dir) = (self.sql_dir.clone(), out_dir.clone());
+        let (baseline, options) = (self.lint_baseline, self.emit.clone());
+        let (analysis, modules) = crate::pipeline::on_analysis_thread(move || {
+            crate::cache::analyze_for_build(&sql_dir, &cache_dir, baseline, &options)
+        })
+        .unwrap_or_else(|message| {
+            (
+                crate::pipeline::crashed(&self.sql_dir, &message),
+                Default::default(),
+            )
+        });
+        let (analysis, warnings) = self.judge(analysis)?;
+        let queries_rs = emit::queries::assemble(
+            &emit::queries::emit_types(&analysis.queries, &self.emit),
+            modules.values().map(String::as_str),
+        );
         let files = [
             (
                 "migrations.rs",
                 emit::migrations::emit_migrations(&analysis.migrations),
             ),
-            (
-                "queries.rs",
-                emit::queries::emit_queries(&analysis.queries, &self.emit),
-            ),
+            ("queries.rs", queries_rs),
         ];
         let mut written = Vec::new();
         for (name, contents) in files {
@@ -187,6 +176,44 @@ impl Builder {
             lints: analysis.lints,
             warnings,
         })
+    }
+
+    /// `Builder::out_dir`, else `$OUT_DIR`.
+    fn resolved_out_dir(&self) -> Option<PathBuf> {
+        self.out_dir
+            .clone()
+            .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
+    }
+
+    /// Applies the build's rules to an analysis (lints denied, schema checked): the error
+    /// when anything fails, else the analysis without its warnings, and the warnings.
+    fn judge(&self, mut analysis: Analysis) -> Result<(Analysis, Vec<Diagnostic>), BuildError> {
+        // What inference accepts but Rust code cannot express (duplicate column names,
+        // types without a Rust mapping) is already among the analysis's diagnostics, so
+        // `describe` reports it too.
+        if self.denies_lints() {
+            let lints = std::mem::take(&mut analysis.lints);
+            analysis
+                .diagnostics
+                .extend(lints.into_iter().map(|finding| {
+                    let mut diagnostic = finding.diagnostic;
+                    diagnostic.severity = crate::diagnostic::Severity::Error;
+                    diagnostic
+                }));
+        }
+        if self.check_schema {
+            analysis.diagnostics.extend(self.schema_problems());
+        }
+        let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            std::mem::take(&mut analysis.diagnostics)
+                .into_iter()
+                .partition(|d| d.severity == crate::diagnostic::Severity::Warning);
+        if !errors.is_empty() {
+            return Err(BuildError {
+                diagnostics: errors.into_iter().chain(warnings).collect(),
+            });
+        }
+        Ok((analysis, warnings))
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 /// One problem found in the `sql/` folder, with everything needed to show it to a user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// Path of the file as the user knows it (e.g. `sql/migrations/V1__init.sql`).
     pub file: String,
@@ -30,7 +30,9 @@ pub struct Diagnostic {
 
 /// The kind of a diagnostic: a stable name shown as `error[<code>]` and in `describe`'s JSON,
 /// so that tests and tools tell a right rejection from a wrong one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Code {
     /// A folder cannot be read, or holds a folder or a file that does not belong there.
     StrayFile,
@@ -152,7 +154,7 @@ impl fmt::Display for Code {
 }
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     /// Stops the build.
     #[default]

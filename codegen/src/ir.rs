@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// One annotated query, fully typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Query {
     /// Module name: the query file's stem (`users` for `sql/queries/users.sql`).
     pub module: String,
@@ -34,7 +34,7 @@ pub struct Query {
 }
 
 /// The statement run for one combination of given and absent optional filters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Variant {
     /// The statement, absent filters left out, parameters renumbered.
     pub sql: String,
@@ -44,7 +44,7 @@ pub struct Variant {
 
 /// How a `:copy` query's single-row `INSERT INTO t (cols) VALUES (:a, :b, …)` becomes a
 /// binary `COPY t (cols) FROM STDIN`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CopyTarget {
     /// `COPY <table> (<columns>) FROM STDIN (FORMAT binary)`.
     pub statement: String,
@@ -53,7 +53,9 @@ pub struct CopyTarget {
 }
 
 /// The cardinality written after the query name in the header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Cardinality {
     /// `:one` — exactly one row; no row is an error.
     One,
@@ -93,7 +95,7 @@ impl Cardinality {
 }
 
 /// One `$n` parameter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Param {
     /// The `:name` written in the SQL (without the colon).
     pub name: String,
@@ -110,7 +112,7 @@ pub struct Param {
 }
 
 /// One output column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Column {
     /// The name PostgreSQL reports (may repeat, may be `?column?`, may need quoting).
     pub name: String,
@@ -130,7 +132,9 @@ pub struct Column {
 }
 
 /// A PostgreSQL type as the server describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct PgType {
     /// `pg_type.typname` of the type, or of the element type when `array` is set
     /// (`int4`, `text`, `mood`); never schema-qualified.
@@ -142,7 +146,9 @@ pub struct PgType {
 }
 
 /// The kind of a (non-array) type, with what emit needs to map it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum TypeKind {
     /// A built-in or extension base type (`int4`, `citext`, `tsvector`, …).
     Base,
@@ -173,7 +179,9 @@ pub enum TypeKind {
 }
 
 /// One attribute of a composite type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct CompositeField {
     /// The attribute name.
     pub name: String,

@@ -38,6 +38,7 @@
 
 mod annotate;
 mod builder;
+mod cache;
 mod catalog;
 mod describe;
 mod diagnostic;

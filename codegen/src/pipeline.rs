@@ -28,7 +28,7 @@ pub struct Analysis {
 
 /// Runs every check on `sql_dir` and collects all problems.
 ///
-/// The work runs on a thread with a large stack: SQL nests without bound (a 20 000-term
+/// The work runs on threads with a large stack: SQL nests without bound (a 20 000-term
 /// sum is a 20 000-deep tree), and the parser and inference recurse over it. A panic in
 /// the engine becomes a diagnostic instead of a crashed build.
 pub fn analyze(sql_dir: &Path) -> Analysis {
@@ -38,84 +38,246 @@ pub fn analyze(sql_dir: &Path) -> Analysis {
 /// [`analyze`], with a lint baseline that replaces the one of `sql/pgbake.toml`.
 pub fn analyze_with_baseline(sql_dir: &Path, lint_baseline: Option<i64>) -> Analysis {
     let dir = sql_dir.to_path_buf();
+    on_analysis_thread(move || {
+        let tree = source::scan(&dir);
+        let stage = migration_stage(&dir, &tree.migrations, lint_baseline);
+        let files = parallel_map(&tree.queries, |file| type_file(&stage.catalog, file));
+        combine(tree.diagnostics, stage, files)
+    })
+    .unwrap_or_else(|message| crashed(sql_dir, &message))
+}
+
+/// Runs `work` on a thread with [`ANALYSIS_STACK_BYTES`] of stack; a panic comes back as
+/// its message.
+pub(crate) fn on_analysis_thread<R: Send + 'static>(
+    work: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, String> {
     let worker = std::thread::Builder::new()
         .name("pgbake-codegen".into())
         .stack_size(ANALYSIS_STACK_BYTES)
-        .spawn(move || analyze_here(&dir, lint_baseline));
-    let outcome = match worker {
-        Ok(handle) => handle.join(),
-        Err(_) => Ok(analyze_here(sql_dir, lint_baseline)),
-    };
-    outcome.unwrap_or_else(|panic| {
-        let message = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("unknown panic");
-        Analysis {
-            migrations: Vec::new(),
-            queries: Vec::new(),
-            diagnostics: vec![
-                Diagnostic::file(
-                    Code::Internal,
-                    sql_dir.to_string_lossy(),
-                    format!("pgbake-codegen crashed while reading this folder: {message}"),
-                )
-                .with_help(
-                    "this is a bug in pgbake: please report it with the SQL that triggers it",
-                ),
-            ],
-            lints: Vec::new(),
-            lint_baseline: None,
-        }
-    })
+        .spawn(work);
+    match worker {
+        Ok(handle) => handle.join().map_err(|panic| {
+            panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown panic")
+                .to_string()
+        }),
+        Err(e) => Err(format!("cannot start the analysis thread: {e}")),
+    }
 }
 
-/// Stack for the analysis thread (only the pages used are committed).
+/// The analysis of a build the engine crashed on: one diagnostic that says so.
+pub(crate) fn crashed(sql_dir: &Path, message: &str) -> Analysis {
+    Analysis {
+        migrations: Vec::new(),
+        queries: Vec::new(),
+        diagnostics: vec![
+            Diagnostic::file(
+                Code::Internal,
+                sql_dir.to_string_lossy(),
+                format!("pgbake-codegen crashed while reading this folder: {message}"),
+            )
+            .with_help("this is a bug in pgbake: please report it with the SQL that triggers it"),
+        ],
+        lints: Vec::new(),
+        lint_baseline: None,
+    }
+}
+
+/// Stack for each analysis thread (only the pages used are committed).
 const ANALYSIS_STACK_BYTES: usize = 1 << 30;
 
-fn analyze_here(sql_dir: &Path, lint_baseline: Option<i64>) -> Analysis {
-    let tree = source::scan(sql_dir);
-    let mut diagnostics = tree.diagnostics;
-    let (migrations, migration_diagnostics) = migrations::check(&tree.migrations);
-    diagnostics.extend(migration_diagnostics);
-    // The catalog is built from every readable up script with a valid name, in version
-    // order — also from one that failed a content check (already reported above), so one
-    // mistake does not turn into errors in every query that uses its tables.
-    let mut up_scripts: Vec<(i64, &source::SqlFile)> = tree
-        .migrations
+/// What the migrations alone decide: checked, replayed into the catalog queries are typed
+/// against, and linted. A build caches it, keyed by the migrations' content.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct MigrationStage {
+    /// Migrations that passed every check, in version order.
+    pub migrations: Vec<Migration>,
+    /// The schema the up scripts leave.
+    pub catalog: Catalog,
+    /// Problems of the migrations (checks and replay), each reported once.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Lint findings.
+    pub lints: Vec<crate::lint::Finding>,
+    /// The lint baseline in force.
+    pub lint_baseline: Option<i64>,
+}
+
+/// What one query file yields: its typed queries and its problems. A build caches it,
+/// keyed by the file's content and the catalog's.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct FileStage {
+    /// The queries that were typed.
+    pub queries: Vec<Query>,
+    /// The file's problems, including what Rust cannot express of a typed query.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks, replays and lints the migration files of `sql_dir` (lint and replay run side by
+/// side: they only share the checked scripts).
+pub(crate) fn migration_stage(
+    sql_dir: &Path,
+    files: &[SqlFile],
+    lint_baseline: Option<i64>,
+) -> MigrationStage {
+    let (migrations, mut diagnostics) = migrations::check(files);
+    let up_scripts = up_scripts(files);
+    let (catalog, lint_diagnostics, lints, lint_baseline) = std::thread::scope(|scope| {
+        let replay = std::thread::Builder::new()
+            .stack_size(ANALYSIS_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                crate::catalog::replay(&up_scripts, &crate::infer::Typer)
+            });
+        let mut lint_diagnostics = Vec::new();
+        let (lints, lint_baseline) = crate::lint::lint_after_baseline(
+            sql_dir,
+            lint_baseline,
+            &migrations,
+            &mut lint_diagnostics,
+        );
+        let (catalog, replay_diagnostics) = match replay {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => crate::catalog::replay(&up_scripts, &crate::infer::Typer),
+        };
+        lint_diagnostics.extend(replay_diagnostics);
+        (catalog, lint_diagnostics, lints, lint_baseline)
+    });
+    diagnostics.extend(lint_diagnostics);
+    // A migration that failed a check is replayed too, so the catalog may report the same
+    // problem again: keep the first report.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.file.clone(), d.offset, d.message.clone())));
+    MigrationStage {
+        migrations,
+        catalog,
+        diagnostics,
+        lints,
+        lint_baseline,
+    }
+}
+
+/// The up scripts the catalog is built from: every readable one with a valid name, in
+/// version order — also one that failed a content check (reported by the checks), so one
+/// mistake does not turn into errors in every query that uses its tables.
+fn up_scripts(files: &[SqlFile]) -> Vec<SqlFile> {
+    let mut up: Vec<(i64, &SqlFile)> = files
         .iter()
         .filter_map(|file| {
             let name = migrations::parse_migration_file_name(&file.file_name).ok()?;
             (name.direction == migrations::Direction::Up).then_some((name.version, file))
         })
         .collect();
-    up_scripts.sort_by(|a, b| (a.0, &a.1.file_name).cmp(&(b.0, &b.1.file_name)));
-    let up_scripts: Vec<source::SqlFile> = up_scripts.into_iter().map(|(_, f)| f.clone()).collect();
-    let (queries, query_diagnostics) = type_queries(&up_scripts, &tree.queries);
+    up.sort_by(|a, b| (a.0, &a.1.file_name).cmp(&(b.0, &b.1.file_name)));
+    up.into_iter().map(|(_, f)| f.clone()).collect()
+}
+
+/// Annotates and types every query of one file against `catalog`.
+pub(crate) fn type_file(catalog: &Catalog, file: &SqlFile) -> FileStage {
+    let (annotated, mut diagnostics) = parse_file(file);
+    let mut queries = Vec::new();
+    for query in annotated {
+        match type_query(catalog, &query) {
+            Ok(q) => queries.push(q),
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+    // What inference accepts but Rust cannot express fails the build, and describe shows
+    // the same errors: both read this.
+    diagnostics.extend(crate::lower::emit_problems(&queries));
+    FileStage {
+        queries,
+        diagnostics,
+    }
+}
+
+/// Puts the stages' results together: the scan's problems, the migrations', then each
+/// file's in file order.
+pub(crate) fn combine(
+    mut diagnostics: Vec<Diagnostic>,
+    stage: MigrationStage,
+    files: Vec<FileStage>,
+) -> Analysis {
+    diagnostics.extend(stage.diagnostics);
     // A migration statement PostgreSQL rejects is not replayed, so queries that use what it
     // would create fail too: the migration's error is the one to fix (and already fails the
     // build), so those consequences are not reported again.
     let schema_incomplete = diagnostics.iter().any(|d| d.code == Code::Syntax);
-    diagnostics.extend(query_diagnostics.into_iter().filter(|d| {
-        !(schema_incomplete && matches!(d.code, Code::UnknownRelation | Code::UnknownColumn))
-    }));
-    // What inference accepts but Rust cannot express fails the build, and describe shows
-    // the same errors: both read this analysis.
-    diagnostics.extend(crate::lower::emit_problems(&queries));
-    // A migration that failed a check is replayed too, so the catalog may report the same
-    // problem again: keep the first report.
-    let mut seen = std::collections::HashSet::new();
-    diagnostics.retain(|d| seen.insert((d.file.clone(), d.offset, d.message.clone())));
-    let (lints, lint_baseline) =
-        crate::lint::lint_after_baseline(sql_dir, lint_baseline, &migrations, &mut diagnostics);
+    let mut queries = Vec::new();
+    for file in files {
+        queries.extend(file.queries);
+        diagnostics.extend(file.diagnostics.into_iter().filter(|d| {
+            !(schema_incomplete && matches!(d.code, Code::UnknownRelation | Code::UnknownColumn))
+        }));
+    }
     Analysis {
-        migrations,
+        migrations: stage.migrations,
         queries,
         diagnostics,
-        lints,
-        lint_baseline,
+        lints: stage.lints,
+        lint_baseline: stage.lint_baseline,
     }
+}
+
+/// `f` over `items` on up to [`workers`] threads with large stacks, results in order.
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = workers().min(items.len());
+    if workers <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(ANALYSIS_STACK_BYTES)
+                    .spawn_scoped(scope, || {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(item) = items.get(i) else { break };
+                            done.push((i, f(item)));
+                        }
+                        done
+                    })
+                    .ok()
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    // A thread that could not start leaves its share to the others; none started at all
+    // leaves the work to this one.
+    if results.len() < items.len() {
+        let done: std::collections::HashSet<usize> = results.iter().map(|(i, _)| *i).collect();
+        results.extend(
+            (0..items.len())
+                .filter(|i| !done.contains(i))
+                .map(|i| (i, f(&items[i]))),
+        );
+    }
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// How many threads the engine uses: cargo's job count for a build script (`NUM_JOBS`),
+/// else the machine's parallelism; at most 8.
+fn workers() -> usize {
+    std::env::var("NUM_JOBS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
+        .clamp(1, 8)
 }
 
 /// Replays `migrations` (sorted by version, up scripts only) and types every query of

@@ -25,7 +25,7 @@ pub trait QueryTyper {
 }
 
 /// What a relation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RelationKind {
     /// `CREATE TABLE`.
     Table,
@@ -36,7 +36,7 @@ pub enum RelationKind {
 }
 
 /// A table, view or materialized view.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Relation {
     /// Schema (`public` unless qualified).
     pub schema: String,
@@ -49,7 +49,7 @@ pub struct Relation {
 }
 
 /// A column of a relation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ColumnDef {
     /// Column name.
     pub name: String,
@@ -62,7 +62,7 @@ pub struct ColumnDef {
 }
 
 /// A user-defined type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UserTypeDef {
     /// `CREATE TYPE … AS ENUM`.
     Enum(Vec<String>),
@@ -78,7 +78,7 @@ pub enum UserTypeDef {
 }
 
 /// A user-defined type with its schema.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserType {
     /// Schema the type lives in.
     pub schema: String,
@@ -87,7 +87,7 @@ pub struct UserType {
 }
 
 /// A user-defined function (or procedure) signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserFunction {
     /// Schema.
     pub schema: String,
@@ -114,11 +114,13 @@ pub struct UserFunction {
 }
 
 /// The schema as the migrations leave it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Catalog {
     /// Relations by (schema, name).
+    #[serde(with = "pairs")]
     pub relations: BTreeMap<(String, String), Relation>,
     /// User types by (schema, name).
+    #[serde(with = "pairs")]
     pub types: BTreeMap<(String, String), UserType>,
     /// User functions and procedures.
     pub functions: Vec<UserFunction>,
@@ -210,12 +212,28 @@ impl Catalog {
                 .types
                 .get(&("public".to_string(), name.to_string()))
                 .or_else(|| {
+                    // `pg_catalog` comes first on the search path: a built-in name is the
+                    // built-in type (and every lookup of `int4` would otherwise walk all
+                    // user types).
+                    if crate::pg::builtins::type_exists(name) {
+                        return None;
+                    }
                     self.types
                         .iter()
                         .find(|((_, n), _)| n == name)
                         .map(|(_, t)| t)
                 }),
         }
+    }
+
+    /// The table, view or materialized view whose row type is called `name`, in any schema
+    /// (`public` first); `None` for a built-in type name, which `pg_catalog` resolves first.
+    fn row_type(&self, name: &str) -> Option<&Relation> {
+        if crate::pg::builtins::type_exists(name) {
+            return None;
+        }
+        self.relation(None, name)
+            .or_else(|| self.relations.values().find(|r| r.name == name))
     }
 
     /// The base type of a domain (the type itself otherwise), keeping the array flag.
@@ -275,7 +293,7 @@ impl Catalog {
                 schema: schema.clone(),
                 fields: fields(columns),
             },
-            None => match self.relations.values().find(|r| r.name == ty.name) {
+            None => match self.row_type(&ty.name) {
                 Some(relation) => TypeKind::Composite {
                     schema: relation.schema.clone(),
                     fields: fields(&relation.columns),
@@ -289,5 +307,26 @@ impl Catalog {
             array: ty.array,
             kind,
         }
+    }
+}
+
+/// A map keyed by `(schema, name)` stored as a list of pairs (JSON keys are strings).
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<V: Serialize, S: Serializer>(
+        map: &BTreeMap<(String, String), V>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, V: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<(String, String), V>, D::Error> {
+        Vec::<((String, String), V)>::deserialize(deserializer)
+            .map(|pairs| pairs.into_iter().collect())
     }
 }

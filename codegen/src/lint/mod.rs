@@ -96,7 +96,7 @@ pub const LOCK_TIMEOUT_RULE: &str = "require-lock-timeout";
 pub const ALLOW_MARKER: &str = "-- pgbake:allow";
 
 /// One finding: the rule and a diagnostic pointing into the migration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     /// Squawk's rule name, e.g. `require-concurrent-index-creation`.
     pub rule: String,

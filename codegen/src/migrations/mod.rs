@@ -17,7 +17,7 @@ use crate::source::SqlFile;
 use crate::syntax::split::split_statements;
 
 /// A checked migration, ready to embed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Migration {
     /// The version from the file name.
     pub version: i64,
@@ -30,7 +30,7 @@ pub struct Migration {
 }
 
 /// One script (up or down) of a migration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Script {
     /// Path shown to the user.
     pub path: String,

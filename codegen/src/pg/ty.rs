@@ -1,7 +1,9 @@
 //! `Ty`: a PostgreSQL type as the engine handles it (typname plus an array flag).
 
 /// A type as inference handles it: a typname (element typname for arrays) and an array flag.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Ty {
     /// `pg_type.typname` (of the element type when `array`).
     pub name: String,
