@@ -7,7 +7,8 @@
 //!                        [--scale 10] [--variants pgbench-prepared,pgbake,…]
 //! ```
 //!
-//! Starts a throwaway cluster when `DATABASE_URL` is unset. For each connection count the
+//! Starts a throwaway cluster when `DATABASE_URL` is unset. `DB_SHARED_CONNECTIONS` sets how
+//! many connections the `pgbake-on-pool` variant's callers share, as in an application. For each connection count the
 //! variants run in interleaved rounds (A B C … A B C …); every figure is also given as a
 //! ratio to `pgbench -S -M prepared` of the same round. Prints a Markdown table at the end.
 

@@ -203,6 +203,11 @@ async fn connect(target: &Target) -> Result<tokio_postgres::Client, Error> {
 async fn pgbake_pool_for(target: &Target, clients: usize) -> Result<pgbake::Pool, Error> {
     let mut config = pgbake::Config::new(&target.url)?.max_connections(clients);
     config.min_idle = clients;
+    // As in an application: `DB_SHARED_CONNECTIONS` sets how many connections calls on
+    // `&pool` share (default 2).
+    if let Ok(shared) = std::env::var("DB_SHARED_CONNECTIONS") {
+        config = config.shared_connections(shared.parse()?);
+    }
     Ok(pgbake::connect(&config).await?)
 }
 

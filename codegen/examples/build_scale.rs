@@ -5,7 +5,9 @@
 //! - `cold`: empty `OUT_DIR` (first build, or `cargo clean`);
 //! - `unchanged`: build again with nothing changed;
 //! - `one query`: one query file edited;
-//! - `one migration`: the newest migration edited (every query is typed again).
+//! - `one migration, same schema`: an index added to the newest migration (replayed and
+//!   linted again; no query is typed again, the catalog being the same);
+//! - `one migration, schema changed`: a column added there (every query is typed again).
 //!
 //! ```text
 //! cargo run -p pgbake-codegen --example build_scale -- 100 1000 10000
@@ -60,9 +62,12 @@ fn main() {
         step("one query");
         let last = sql.join(format!("migrations/V{migrations}__m{migrations}.sql"));
         let mut text = std::fs::read_to_string(&last).expect("migration");
-        text.push_str("\nCOMMENT ON TABLE t1 IS 'edited';\n");
+        text.push_str("\nCREATE INDEX t1_created ON t1 (created_at);\n");
+        std::fs::write(&last, text.clone()).expect("edit");
+        step("one migration, same schema");
+        text.push_str("ALTER TABLE t1 ADD COLUMN edited boolean;\n");
         std::fs::write(&last, text).expect("edit");
-        step("one migration");
+        step("one migration, schema changed");
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -1,9 +1,10 @@
 //! The build's memory between runs, in `OUT_DIR/pgbake-cache/`: what the migrations
 //! decide (checks, the replayed catalog, lint findings), keyed by their content, and for
 //! each query file its typed queries and formatted module, keyed by the file's content and
-//! the migrations'. A build re-does only what a change can affect: one query file edited
-//! re-types and re-formats that file alone; one migration edited replays the history and
-//! re-types every query.
+//! the catalog the migrations leave. A build re-does only what a change can affect: one
+//! query file edited re-types and re-formats that file alone; a migration that leaves the
+//! schema as it was (an index, a comment, a grant, a data fix) is replayed and linted but
+//! re-types nothing; one that changes the schema re-types every query.
 //!
 //! Every key also holds the engine's own identity (its version and the build script
 //! binary's size and modification time), so a new pgbake never reads an old entry. An
@@ -53,6 +54,13 @@ impl Key {
 struct Entry<T> {
     key: Key,
     value: T,
+}
+
+/// The migration stage as stored, with the key of its catalog.
+#[derive(Serialize, Deserialize)]
+struct StoredStage {
+    stage: MigrationStage,
+    catalog_key: Key,
 }
 
 /// A query file's stage and, when it typed without problems, its formatted module.
@@ -111,19 +119,24 @@ impl Cache {
         Key::of(&parts)
     }
 
-    /// The migration stage for `key`, computed by `compute` unless stored.
+    /// The migration stage for `key`, computed by `compute` unless stored, with the key of
+    /// its catalog: what query files are keyed by, so a migration that leaves the schema
+    /// as it was (an index, a comment, a grant, a data fix) re-types no query.
     pub fn migration_stage(
         &self,
         key: Key,
         compute: impl FnOnce() -> MigrationStage,
-    ) -> MigrationStage {
+    ) -> (MigrationStage, Key) {
         let path = self.dir.join("migrations.json");
-        if let Some(stage) = read(&path, key) {
-            return stage;
+        if let Some(stored) = read::<StoredStage>(&path, key) {
+            return (stored.stage, stored.catalog_key);
         }
         let stage = compute();
-        write(&path, key, &stage);
-        stage
+        let catalog = serde_json::to_vec(&stage.catalog).unwrap_or_default();
+        let catalog_key = Key::of(&[&self.engine, &catalog]);
+        let stored = StoredStage { stage, catalog_key };
+        write(&path, key, &stored);
+        (stored.stage, catalog_key)
     }
 
     /// Each query file's entry: stored ones whose key matches, the others computed by
@@ -131,7 +144,7 @@ impl Cache {
     /// Entries of files that no longer exist are removed.
     pub fn query_files(
         &self,
-        migrations_key: Key,
+        catalog_key: Key,
         options: &EmitOptions,
         files: &[SqlFile],
         compute: impl Fn(&SqlFile) -> FileStage + Sync,
@@ -142,7 +155,7 @@ impl Cache {
             .iter()
             .map(|file| {
                 let key = Key::of(&[
-                    &migrations_key.bytes(),
+                    &catalog_key.bytes(),
                     options_text.as_bytes(),
                     file.path.as_bytes(),
                     file.text.as_bytes(),
@@ -190,8 +203,8 @@ pub(crate) fn analyze_for_build(
     let (stage, entries) = match Cache::open(out_dir) {
         Some(cache) => {
             let key = cache.migrations_key(sql_dir, &tree.migrations, lint_baseline);
-            let stage = cache.migration_stage(key, compute_stage);
-            let entries = cache.query_files(key, options, &tree.queries, |file| {
+            let (stage, catalog_key) = cache.migration_stage(key, compute_stage);
+            let entries = cache.query_files(catalog_key, options, &tree.queries, |file| {
                 type_file(&stage.catalog, file)
             });
             (stage, entries)

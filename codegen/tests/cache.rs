@@ -140,6 +140,24 @@ fn every_kind_of_change_builds_what_a_cold_build_builds() {
         "a cached query file kept the old migrations' types"
     );
 
+    // A migration that leaves the schema as it was (an index) re-types no query file: the
+    // entries are the ones stored before.
+    let entry = project
+        .out("warm")
+        .join("pgbake-cache/queries/posts.sql.json");
+    let before = read(&entry);
+    project.write(
+        "migrations/V3__index.sql",
+        "-- pgbake:no-transaction\nCREATE INDEX CONCURRENTLY posts_author ON posts (author);\n",
+    );
+    project.build_both(&build).expect("index added");
+    assert_eq!(
+        read(&entry),
+        before,
+        "an index-only migration re-keyed a query file"
+    );
+    std::fs::remove_file(project.sql().join("migrations/V3__index.sql")).expect("remove");
+
     // A migration added that drops a column a query reads: the query fails, though its
     // file did not change.
     project.write(
