@@ -5,13 +5,18 @@
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
+/// [`subscript_assignments`] of a statement's text.
+#[cfg(test)]
+pub fn rewrite_subscript_assignments(sql: &str) -> Option<String> {
+    subscript_assignments(&tokens_of(sql)?)
+}
+
 /// Rewrites each `SET col[i]… = v` of an UPDATE into
 /// `SET col = CASE WHEN col[i]… IS NOT DISTINCT FROM (v) THEN col ELSE col END`,
 /// which sqlparser reads and which gives `i` the subscript's type (int4 for arrays, text
 /// for jsonb) and `v` the element's type, as PostgreSQL's assignment does. `None` when
 /// the statement has no such target.
-pub fn rewrite_subscript_assignments(sql: &str) -> Option<String> {
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().ok()?;
+fn subscript_assignments(tokens: &[Token]) -> Option<String> {
     let is_word = |t: &Token, k: &str| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k));
     if !tokens
         .iter()
@@ -95,30 +100,31 @@ pub fn rewrite_subscript_assignments(sql: &str) -> Option<String> {
 /// statement (`SELECT … WHERE pred` for an `ON CONFLICT (…) WHERE pred` index
 /// predicate), to be typed separately without parameters.
 pub fn rewrite_for_parser(sql: &str) -> Option<(String, Vec<String>)> {
-    let mut changed = false;
+    // The text is tokenized once, and again only after a rewrite changed it.
+    let mut tokens = tokens_of(sql)?;
     let mut sql = sql.to_string();
+    let mut changed = false;
     let mut checks = Vec::new();
-    if let Some(s) = rewrite_subscript_assignments(&sql) {
-        sql = s;
-        changed = true;
-    }
-    if let Some(s) = drop_between_symmetric(&sql) {
-        sql = s;
-        changed = true;
-    }
-    if let Some((s, check)) = drop_conflict_index_predicate(&sql) {
-        sql = s;
+    let mut apply = |sql: &mut String, tokens: &mut Vec<Token>, rewritten: Option<String>| {
+        if let Some(s) = rewritten {
+            *tokens = tokens_of(&s).unwrap_or_default();
+            *sql = s;
+            changed = true;
+        }
+    };
+    let rewritten = subscript_assignments(&tokens);
+    apply(&mut sql, &mut tokens, rewritten);
+    let rewritten = drop_between_symmetric(&tokens);
+    apply(&mut sql, &mut tokens, rewritten);
+    let rewritten = drop_conflict_index_predicate(&tokens).map(|(s, check)| {
         checks.push(check);
-        changed = true;
-    }
-    if let Some(s) = parenthesize_insert_select(&sql) {
-        sql = s;
-        changed = true;
-    }
-    if let Some(s) = plain_lock_strength(&sql) {
-        sql = s;
-        changed = true;
-    }
+        s
+    });
+    apply(&mut sql, &mut tokens, rewritten);
+    let rewritten = parenthesize_insert_select(&tokens);
+    apply(&mut sql, &mut tokens, rewritten);
+    let rewritten = plain_lock_strength(&tokens);
+    apply(&mut sql, &mut tokens, rewritten);
     changed.then_some((sql, checks))
 }
 
@@ -142,15 +148,14 @@ fn next_solid(tokens: &[Token], mut i: usize) -> usize {
 /// the default, is dropped): PostgreSQL expands both to `>=`/`<=` comparisons of the same
 /// operands (`a >= b AND a <= c`, or that OR the swapped pair), so operator resolution,
 /// parameter types and nullability are the same.
-fn drop_between_symmetric(sql: &str) -> Option<String> {
-    let tokens = tokens_of(sql)?;
+fn drop_between_symmetric(tokens: &[Token]) -> Option<String> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut changed = false;
     let mut i = 0;
     while i < tokens.len() {
         out.push(tokens[i].to_string());
         if is_word(&tokens[i], "BETWEEN") {
-            let j = next_solid(&tokens, i + 1);
+            let j = next_solid(tokens, i + 1);
             if tokens
                 .get(j)
                 .is_some_and(|t| is_word(t, "SYMMETRIC") || is_word(t, "ASYMMETRIC"))
@@ -206,10 +211,9 @@ fn on_conflict_at(tokens: &[Token]) -> Option<(usize, usize)> {
 /// result, so when it holds no parameter it is dropped and returned as
 /// `SELECT 1 FROM <target> WHERE pred`, which types the predicate in the same scope (the
 /// target table only).
-fn drop_conflict_index_predicate(sql: &str) -> Option<(String, String)> {
-    let tokens = tokens_of(sql)?;
-    let (_, conflict) = on_conflict_at(&tokens)?;
-    let open = next_solid(&tokens, conflict + 1);
+fn drop_conflict_index_predicate(tokens: &[Token]) -> Option<(String, String)> {
+    let (_, conflict) = on_conflict_at(tokens)?;
+    let open = next_solid(tokens, conflict + 1);
     if tokens.get(open) != Some(&Token::LParen) {
         return None;
     }
@@ -226,7 +230,7 @@ fn drop_conflict_index_predicate(sql: &str) -> Option<(String, String)> {
             break;
         }
     }
-    let where_at = next_solid(&tokens, close + 1);
+    let where_at = next_solid(tokens, close + 1);
     if !tokens.get(where_at).is_some_and(|t| is_word(t, "WHERE")) {
         return None;
     }
@@ -249,8 +253,8 @@ fn drop_conflict_index_predicate(sql: &str) -> Option<(String, String)> {
         return None;
     }
     // The target: `INSERT INTO name [AS alias]` up to the column list, VALUES, SELECT, …
-    let insert = top_insert(&tokens)?;
-    let into = next_solid(&tokens, insert + 1);
+    let insert = top_insert(tokens)?;
+    let into = next_solid(tokens, insert + 1);
     if !tokens.get(into).is_some_and(|t| is_word(t, "INTO")) {
         return None;
     }
@@ -280,10 +284,9 @@ fn drop_conflict_index_predicate(sql: &str) -> Option<(String, String)> {
 /// as a column alias, which PostgreSQL reserves. The SELECT is put in parentheses
 /// (`INSERT INTO t (SELECT …) ON CONFLICT …`, the same statement in PostgreSQL's
 /// grammar).
-fn parenthesize_insert_select(sql: &str) -> Option<String> {
-    let tokens = tokens_of(sql)?;
-    let (on, _) = on_conflict_at(&tokens)?;
-    let insert = top_insert(&tokens)?;
+fn parenthesize_insert_select(tokens: &[Token]) -> Option<String> {
+    let (on, _) = on_conflict_at(tokens)?;
+    let insert = top_insert(tokens)?;
     let mut depth = 0i32;
     let mut select = None;
     for (i, t) in tokens.iter().enumerate().take(on).skip(insert) {
@@ -308,16 +311,15 @@ fn parenthesize_insert_select(sql: &str) -> Option<String> {
 
 /// `FOR NO KEY UPDATE` becomes `FOR UPDATE` and `FOR KEY SHARE` becomes `FOR SHARE`: the
 /// lock strength changes which rows wait, never the types or nullability of the result.
-fn plain_lock_strength(sql: &str) -> Option<String> {
-    let tokens = tokens_of(sql)?;
+fn plain_lock_strength(tokens: &[Token]) -> Option<String> {
     let mut out = String::new();
     let mut changed = false;
     let mut i = 0;
     while i < tokens.len() {
         if is_word(&tokens[i], "FOR") {
-            let a = next_solid(&tokens, i + 1);
-            let b = next_solid(&tokens, a + 1);
-            let c = next_solid(&tokens, b + 1);
+            let a = next_solid(tokens, i + 1);
+            let b = next_solid(tokens, a + 1);
+            let c = next_solid(tokens, b + 1);
             let strength = match (tokens.get(a), tokens.get(b), tokens.get(c)) {
                 (Some(x), Some(y), Some(z))
                     if is_word(x, "NO") && is_word(y, "KEY") && is_word(z, "UPDATE") =>

@@ -30,6 +30,21 @@ pub enum Utility {
 
 /// Reads `sql` as a utility statement; `None` when it is not one of [`Utility`]'s kinds.
 pub fn utility_statement(sql: &str) -> Option<Utility> {
+    // Every kind starts with DO, ALTER or REFRESH: any other leading word rules it out
+    // without tokenizing (a leading comment or symbol goes through the tokenizer).
+    let text = sql.trim_start();
+    if text.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        let word = text
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '$')
+            .next()
+            .unwrap_or_default();
+        if !["DO", "ALTER", "REFRESH"]
+            .iter()
+            .any(|k| word.eq_ignore_ascii_case(k))
+        {
+            return None;
+        }
+    }
     let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().ok()?;
     let tokens: Vec<&Token> = tokens
         .iter()
