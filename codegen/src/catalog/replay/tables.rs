@@ -45,7 +45,7 @@ pub(super) fn create_table(
         // A NOT NULL domain does not keep NULL out of a column (PostgreSQL docs, CREATE
         // DOMAIN: an empty scalar subquery inserts NULL), so only the column's own
         // constraint counts.
-        let def = column_definition(column, ty, serial, IdentityColumn::NotNull);
+        let def = column_definition(column, ty, serial);
         columns.retain(|c: &ColumnDef| c.name != def.name);
         columns.push(def);
     }
@@ -121,23 +121,9 @@ pub(super) fn alter_table(catalog: &mut Catalog, alter: AlterTable) -> Result<()
     Ok(())
 }
 
-/// How an identity column's NULL-ness is recorded. `CREATE TABLE` marks it NOT NULL;
-/// `ALTER TABLE … ADD COLUMN` has never done so (PostgreSQL makes both NOT NULL), and
-/// the replay keeps that until it is changed on purpose.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum IdentityColumn {
-    NotNull,
-    AsWritten,
-}
-
 /// A column from its definition: NOT NULL from its own constraints, primary key, serial
 /// or identity; a default from `DEFAULT`, serial, identity or `GENERATED`.
-fn column_definition(
-    column: &SqlColumnDef,
-    ty: Ty,
-    serial: bool,
-    identity: IdentityColumn,
-) -> ColumnDef {
+fn column_definition(column: &SqlColumnDef, ty: Ty, serial: bool) -> ColumnDef {
     let mut def = ColumnDef {
         name: ident(&column.name),
         ty,
@@ -152,11 +138,11 @@ fn column_definition(
                 generation_expr: Some(_),
                 ..
             } => def.has_default = true,
+            // An identity column is implicitly NOT NULL, added by CREATE TABLE or by
+            // ALTER TABLE … ADD COLUMN alike.
             ColumnOption::Generated { .. } | ColumnOption::Identity(_) => {
                 def.has_default = true;
-                if identity == IdentityColumn::NotNull {
-                    def.not_null = true;
-                }
+                def.not_null = true;
             }
             _ => {}
         }
@@ -319,7 +305,7 @@ fn add_column(
     if column_owns_sequence(serial, &column.options) {
         add_owned_sequence(catalog, &key.0, &key.1, &name);
     }
-    let def = column_definition(column, ty, serial, IdentityColumn::AsWritten);
+    let def = column_definition(column, ty, serial);
     table_mut(catalog, key).columns.push(def);
     Ok(())
 }
