@@ -64,7 +64,9 @@ struct StoredStage {
 }
 
 /// A query file's stage and, when it typed without problems, its formatted module.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// The stage is stored as JSON, the code as Rust text beside it (`<file>.rs`, first line
+/// the key), so the largest string is written and read without JSON escaping.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct FileEntry {
     /// Typed queries and problems.
     pub stage: FileStage,
@@ -164,11 +166,19 @@ impl Cache {
             })
             .collect();
         let entries = crate::pipeline::parallel_map(&keyed, |(file, key, path)| {
-            if let Some(entry) = read::<FileEntry>(path, *key) {
-                return entry;
+            let code_path = path.with_extension("rs");
+            if let Some(stage) = read::<FileStage>(path, *key)
+                && let Some(code) = read_code(&code_path, *key)
+            {
+                return FileEntry { stage, code };
             }
             let entry = file_entry(compute(file), options);
-            write(path, *key, &entry);
+            // The code first: a stage entry is only ever next to the code of its key.
+            write_bytes(
+                &code_path,
+                format!("{}{}", code_header(*key), entry.code).as_bytes(),
+            );
+            write(path, *key, &entry.stage);
             entry
         });
         remove_stale(&dir, &keyed);
@@ -234,17 +244,38 @@ fn read<T: for<'de> Deserialize<'de>>(path: &Path, key: Key) -> Option<T> {
     (entry.key == key).then_some(entry.value)
 }
 
+/// The first line of a stored module: the key it was formatted for.
+fn code_header(key: Key) -> String {
+    format!("// pgbake-cache {:016x}{:016x}\n", key.0, key.1)
+}
+
+/// A stored module, when its first line names `key`.
+fn read_code(path: &Path, key: Key) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.strip_prefix(&code_header(key)).map(str::to_string)
+}
+
 /// Stores an entry whole or not at all (a temporary file renamed into place), so a build
 /// stopped half-way never leaves a damaged entry behind.
 fn write<T: Serialize>(path: &Path, key: Key, value: &T) {
-    let Ok(bytes) = serde_json::to_vec(&Entry { key, value }) else {
-        return;
-    };
+    if let Ok(bytes) = serde_json::to_vec(&Entry { key, value }) {
+        write_bytes(path, &bytes);
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file of this process and thread.
+fn write_bytes(path: &Path, bytes: &[u8]) {
     let Some(dir) = path.parent() else { return };
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let partial = path.with_extension("json.partial");
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(
+        ".{}.{:?}.partial",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let partial = PathBuf::from(partial);
     if std::fs::write(&partial, bytes).is_ok() && std::fs::rename(&partial, path).is_err() {
         let _ = std::fs::remove_file(&partial);
     }
@@ -252,13 +283,15 @@ fn write<T: Serialize>(path: &Path, key: Key, value: &T) {
 
 /// Removes entries of query files that are gone.
 fn remove_stale(dir: &Path, current: &[(&SqlFile, Key, PathBuf)]) {
-    let keep: BTreeMap<&Path, ()> = current.iter().map(|(_, _, p)| (p.as_path(), ())).collect();
+    let keep: std::collections::BTreeSet<PathBuf> = (current.iter())
+        .flat_map(|(_, _, p)| [p.clone(), p.with_extension("rs")])
+        .collect();
     let Ok(listing) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in listing.flatten() {
         let path = entry.path();
-        if !keep.contains_key(path.as_path()) {
+        if !keep.contains(&path) {
             let _ = std::fs::remove_file(path);
         }
     }

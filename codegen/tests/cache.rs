@@ -173,12 +173,10 @@ fn every_kind_of_change_builds_what_a_cold_build_builds() {
     std::fs::remove_file(project.sql().join("queries/posts.sql")).expect("remove");
     project.build_both(&build).expect("query file removed");
     assert!(!project.queries_rs().contains("pub mod posts"));
-    assert!(
-        !project
-            .out("warm")
-            .join("pgbake-cache/queries/posts.sql.json")
-            .exists()
-    );
+    for kind in ["json", "rs"] {
+        let entry = format!("pgbake-cache/queries/posts.sql.{kind}");
+        assert!(!project.out("warm").join(entry).exists());
+    }
 
     // A broken query file fails, and fixing it builds again.
     project.write("queries/users.sql", "--! broken :one\nSELEC 1;\n");
@@ -229,6 +227,7 @@ fn a_damaged_cache_is_rebuilt_not_trusted() {
     let entries = [
         cache.join("migrations.json"),
         cache.join("queries/users.sql.json"),
+        cache.join("queries/users.sql.rs"),
     ];
     for (garbage, what) in [
         (&b""[..], "empty"),
@@ -244,9 +243,19 @@ fn a_damaged_cache_is_rebuilt_not_trusted() {
     }
     // An entry from another build (valid JSON, wrong key) is not used either: swap two
     // files' entries.
-    let users = read(&cache.join("queries/users.sql.json"));
-    let posts = read(&cache.join("queries/posts.sql.json"));
-    std::fs::write(cache.join("queries/users.sql.json"), posts).expect("swap");
-    std::fs::write(cache.join("queries/posts.sql.json"), users).expect("swap");
-    project.build_both(&build).expect("swapped entries");
+    for kind in ["json", "rs"] {
+        let users = read(&cache.join(format!("queries/users.sql.{kind}")));
+        let posts = read(&cache.join(format!("queries/posts.sql.{kind}")));
+        std::fs::write(cache.join(format!("queries/users.sql.{kind}")), posts).expect("swap");
+        std::fs::write(cache.join(format!("queries/posts.sql.{kind}")), users).expect("swap");
+        project.build_both(&build).expect("swapped entries");
+    }
+    // A stored module whose key line is gone is formatted again, not used.
+    let module = cache.join("queries/users.sql.rs");
+    let text = read(&module);
+    let (_, body) = text.split_once('\n').expect("a key line");
+    std::fs::write(&module, body).expect("strip the key line");
+    project
+        .build_both(&build)
+        .expect("module without its key line");
 }

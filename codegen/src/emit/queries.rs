@@ -248,6 +248,21 @@ pub(super) fn lowered(rust_type: &Option<String>) -> &str {
 /// A Rust type as lowering spells it (`Option<uuid::Uuid>`, `pgbake::Range<i32>`), with
 /// every crate path taken through `::pgbake`, so the user's crate needs no other dependency.
 pub(super) fn path_type(rust: &str) -> TokenStream {
+    // The same few types come back for every column and parameter: each is parsed once
+    // per thread.
+    thread_local! {
+        static PARSED: std::cell::RefCell<std::collections::HashMap<String, TokenStream>> =
+            std::cell::RefCell::default();
+    }
+    if let Some(parsed) = PARSED.with(|p| p.borrow().get(rust).cloned()) {
+        return parsed;
+    }
+    let parsed = parse_path_type(rust);
+    PARSED.with(|p| p.borrow_mut().insert(rust.to_string(), parsed.clone()));
+    parsed
+}
+
+fn parse_path_type(rust: &str) -> TokenStream {
     const REEXPORTED: [&str; 7] = [
         "uuid",
         "chrono",

@@ -314,7 +314,13 @@ mod tests {
             .collect();
         assert_eq!(
             not_null,
-            [("a", true), ("b", true), ("c", true), ("d", true), ("e", false)]
+            [
+                ("a", true),
+                ("b", true),
+                ("c", true),
+                ("d", true),
+                ("e", false)
+            ]
         );
     }
 
