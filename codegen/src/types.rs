@@ -57,6 +57,10 @@ fn scalar(name: &str) -> Option<(&'static str, &'static str)> {
         "path" => ("pgbake::Path", "&pgbake::Path"),
         "polygon" => ("pgbake::Polygon", "&pgbake::Polygon"),
         "xid" => ("pgbake::Xid", "pgbake::Xid"),
+        "regproc" | "regprocedure" | "regoper" | "regoperator" | "regclass" | "regtype"
+        | "regrole" | "regnamespace" | "regconfig" | "regdictionary" | "regcollation" => {
+            ("pgbake::RegOid", "pgbake::RegOid")
+        }
         "xid8" => ("pgbake::Xid8", "pgbake::Xid8"),
         "cid" => ("pgbake::Cid", "pgbake::Cid"),
         "tid" => ("pgbake::Tid", "pgbake::Tid"),
@@ -239,5 +243,38 @@ mod tests {
         };
         assert!(rust_type(&record).unwrap_err().contains("composite type"));
         assert_eq!(camel_case("order_status"), "OrderStatus");
+    }
+
+    #[test]
+    fn built_in_types_without_a_rust_type() {
+        let mut unmapped: Vec<&str> = (crate::pg::builtins::builtins().types.iter())
+            .filter(|(_, t)| matches!(t.typtype, 'b' | 'r' | 'm'))
+            .map(|(name, _)| name.as_str())
+            .filter(|name| rust_type(&PgType::base(name)).is_err())
+            .collect();
+        unmapped.sort_unstable();
+        // Catalog-internal types (most have no binary output at all) and the rarely selected
+        // `jsonpath`, `refcursor` and snapshots: a build error says to cast them to text.
+        // The README lists them; change both together.
+        assert_eq!(
+            unmapped,
+            [
+                "aclitem",
+                "ghstore",
+                "gtrgm",
+                "gtsvector",
+                "jsonpath",
+                "ltree_gist",
+                "pg_brin_bloom_summary",
+                "pg_brin_minmax_multi_summary",
+                "pg_dependencies",
+                "pg_mcv_list",
+                "pg_ndistinct",
+                "pg_node_tree",
+                "pg_snapshot",
+                "refcursor",
+                "txid_snapshot"
+            ]
+        );
     }
 }

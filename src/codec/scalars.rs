@@ -1,5 +1,5 @@
 //! Small scalar types with a fixed binary form: `money`, `timetz`, `macaddr8`, `xml`, and
-//! the system types `xid`, `xid8`, `cid`, `tid`.
+//! the system types `xid`, `xid8`, `cid`, `tid` and the `reg*` OID aliases.
 
 use bytes::BytesMut;
 use postgres_types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
@@ -99,6 +99,32 @@ pub struct Xid(pub u32);
 
 fixed_codec!(Xid, ["xid"], |r| Xid(r.u32()?), |v, out| out
     .extend_from_slice(&v.0.to_be_bytes()));
+
+/// An object identifier typed as one of the `reg*` aliases of `oid` (`regclass`, `regtype`,
+/// `regproc`, `regnamespace`, …): the OID itself, sent and read in binary like `oid` (which
+/// is `u32`). For the object's name, cast to `text` in the query (`relid::regclass::text`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RegOid(pub u32);
+
+fixed_codec!(
+    RegOid,
+    [
+        "regproc",
+        "regprocedure",
+        "regoper",
+        "regoperator",
+        "regclass",
+        "regtype",
+        "regrole",
+        "regnamespace",
+        "regconfig",
+        "regdictionary",
+        "regcollation"
+    ],
+    |r| RegOid(r.u32()?),
+    |v, out| out.extend_from_slice(&v.0.to_be_bytes())
+);
 
 /// A 64-bit transaction ID with epoch (`xid8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]

@@ -10,7 +10,8 @@ use pgbake::__private::{bit_vec::BitVec, chrono, cidr, eui48, rust_decimal::Deci
 use pgbake::testing::TestDatabase;
 use pgbake::{
     BoundingBox, Cid, Circle, Lexeme, LexemePosition, Line, LineSegment, MacAddr8, Money,
-    Multirange, Path, PgLsn, Point, Polygon, Range, Tid, TimeTz, TsQuery, TsVector, Xid, Xid8, Xml,
+    Multirange, Path, PgLsn, Point, Polygon, Range, RegOid, Tid, TimeTz, TsQuery, TsVector, Xid,
+    Xid8, Xml,
 };
 use tokio_postgres::types::{FromSql, ToSql};
 
@@ -241,6 +242,11 @@ async fn every_mapped_type_round_trips_through_the_server() {
         round_trip(c, "xid", "'42'", Xid(42)).await,
         round_trip(c, "xid8", "'4294967296'", Xid8(1 << 32)).await,
         round_trip(c, "cid", "'3'", Cid(3)).await,
+        round_trip(c, "regclass", "'pg_class'", RegOid(1259)).await,
+        round_trip(c, "regtype", "'int4'", RegOid(23)).await,
+        round_trip(c, "regnamespace", "'pg_catalog'", RegOid(11)).await,
+        round_trip(c, "regproc", "'now'", RegOid(1299)).await,
+        round_trip(c, "regtype[]", "ARRAY['int4'::regtype, 'text'::regtype]", vec![RegOid(23), RegOid(25)]).await,
         round_trip(c, "tid", "'(7,2)'", Tid { block: 7, offset: 2 }).await,
         round_trip(c, "pg_lsn", "'16/B374D848'", PgLsn::from(0x16_B374_D848)).await,
         // Full text search and xml.

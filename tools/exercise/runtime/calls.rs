@@ -77,6 +77,7 @@ sample! {
     pgbake::Path => |n| pgbake::Path { closed: false, points: vec![point(0), point(n)] };
     pgbake::Polygon => |n| pgbake::Polygon { points: vec![point(0), point(n), pgbake::Point { x: n.into(), y: 0.0 }] };
     pgbake::Xid => |n| pgbake::Xid(n as u32);
+    pgbake::RegOid => |n| pgbake::RegOid(n as u32);
     pgbake::Xid8 => |n| pgbake::Xid8(n as u64);
     pgbake::Cid => |n| pgbake::Cid(n as u32);
     pgbake::Tid => |n| pgbake::Tid { block: 0, offset: n as u16 };

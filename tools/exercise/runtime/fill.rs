@@ -136,7 +136,9 @@ impl Catalog {
             "hstore" => format!("hstore('k', '{n}')"),
             "tid" => format!("'(0,{n})'"),
             "pg_lsn" => format!("'0/{n}'"),
-            "xid" | "xid8" | "cid" => format!("'{n}'"),
+            "xid" | "xid8" | "cid" | "regproc" | "regprocedure" | "regoper" | "regoperator"
+            | "regclass" | "regtype" | "regrole" | "regnamespace" | "regconfig"
+            | "regdictionary" | "regcollation" => format!("'{n}'"),
             _ => format!("'v{n}'"),
         };
         format!("({base})::{name}")
