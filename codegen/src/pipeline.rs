@@ -47,25 +47,34 @@ pub fn analyze_with_baseline(sql_dir: &Path, lint_baseline: Option<i64>) -> Anal
     .unwrap_or_else(|message| crashed(sql_dir, &message))
 }
 
-/// Runs `work` on a thread with [`ANALYSIS_STACK_BYTES`] of stack; a panic comes back as
-/// its message.
+/// Runs `work` on a thread with [`ANALYSIS_STACK_BYTES`] of stack (on this thread when no
+/// thread can be started); a panic comes back as its message.
 pub(crate) fn on_analysis_thread<R: Send + 'static>(
     work: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, String> {
+    let slot = std::sync::Arc::new(std::sync::Mutex::new(Some(work)));
+    let taken = std::sync::Arc::clone(&slot);
+    let take = move || taken.lock().ok().and_then(|mut w| w.take());
     let worker = std::thread::Builder::new()
         .name("pgbake-codegen".into())
         .stack_size(ANALYSIS_STACK_BYTES)
-        .spawn(work);
-    match worker {
-        Ok(handle) => handle.join().map_err(|panic| {
-            panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown panic")
-                .to_string()
-        }),
-        Err(e) => Err(format!("cannot start the analysis thread: {e}")),
+        .spawn(move || take().map(|work| work()));
+    let outcome = match worker {
+        Ok(handle) => handle.join(),
+        Err(_) => {
+            let work = slot.lock().ok().and_then(|mut w| w.take());
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.map(|work| work())))
+        }
+    };
+    match outcome {
+        Ok(Some(result)) => Ok(result),
+        Ok(None) => Err("the analysis did not run".to_string()),
+        Err(panic) => Err(panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown panic")
+            .to_string()),
     }
 }
 
