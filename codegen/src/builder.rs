@@ -115,7 +115,7 @@ impl Builder {
     /// What the last build in the same `OUT_DIR` computed is reused where its inputs are
     /// unchanged (`OUT_DIR/pgbake-cache/`): the migrations are replayed and linted again
     /// only when one of them changed, and a query file is typed and formatted again only
-    /// when it or the migrations changed.
+    /// when it, the build's options or the schema the migrations leave changed.
     pub fn build(&self) -> Result<BuildReport, BuildError> {
         let Some(out_dir) = self.resolved_out_dir() else {
             // Without OUT_DIR nothing can be written: the folder's own problems come
