@@ -24,7 +24,8 @@ use crate::source::SqlFile;
 /// Folder under `OUT_DIR`.
 const DIR: &str = "pgbake-cache";
 
-/// A key: 128 bits of two independent SipHash digests of the inputs.
+/// A key: 128 bits, two SipHash digests of the inputs behind different first bytes. It
+/// guards against accidental reuse, not against someone who can write to `OUT_DIR`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Key(u64, u64);
 
