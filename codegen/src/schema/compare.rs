@@ -46,7 +46,7 @@ pub struct Step {
     pub down: Vec<String>,
 }
 
-fn step(phase: Phase, description: String, up: Vec<String>, down: Vec<String>) -> Step {
+pub(super) fn step(phase: Phase, description: String, up: Vec<String>, down: Vec<String>) -> Step {
     Step {
         phase,
         description,
@@ -272,11 +272,7 @@ impl Plan<'_> {
         }
         for name in order {
             let view = &old_schema.views[&name];
-            let kind = if view.materialized {
-                "MATERIALIZED VIEW"
-            } else {
-                "VIEW"
-            };
+            let kind = view.keyword();
             self.steps.push(step(
                 Phase::Main,
                 format!("drop view {name} to create it again"),

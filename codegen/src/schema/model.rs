@@ -123,6 +123,17 @@ pub struct View {
     pub materialized: bool,
 }
 
+impl View {
+    /// `VIEW` or `MATERIALIZED VIEW`, as DROP and CREATE name it.
+    pub fn keyword(&self) -> &'static str {
+        if self.materialized {
+            "MATERIALIZED VIEW"
+        } else {
+            "VIEW"
+        }
+    }
+}
+
 /// A function or procedure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {

@@ -2,21 +2,12 @@
 //! constraints), and for indexes, views, triggers, comments and drops.
 
 use super::compare::{
-    Phase, Plan, Step, column_definition, create_table, create_type, literal, mentions, or_replace,
+    Phase, Plan, column_definition, create_table, create_type, literal, mentions, or_replace, step,
     type_keyword,
 };
 use super::model::{Column, Constraint, ConstraintKind, Table};
 
 const ALLOW_RESTORE: &str = "-- pgbake:allow adding-required-field, adding-not-nullable-field, constraint-missing-not-valid, adding-foreign-key-constraint\n";
-
-fn step(phase: Phase, description: String, up: Vec<String>, down: Vec<String>) -> Step {
-    Step {
-        phase,
-        description,
-        up,
-        down,
-    }
-}
 
 /// Whether changing `from` to `to` needs no table rewrite and loses nothing.
 fn widens(from: &str, to: &str) -> bool {
@@ -356,11 +347,7 @@ impl Plan<'_> {
         for name in order {
             let view = &new_schema.views[name];
             let recreated = self.recreated_views.contains(name);
-            let kind = if view.materialized {
-                "MATERIALIZED VIEW"
-            } else {
-                "VIEW"
-            };
+            let kind = view.keyword();
             match old_schema.views.get(name) {
                 Some(old) if old == view && !recreated => {}
                 Some(old) if !recreated => {
@@ -386,11 +373,7 @@ impl Plan<'_> {
         }
         for (name, view) in old_schema.views.iter().rev() {
             if !new_schema.views.contains_key(name) {
-                let kind = if view.materialized {
-                    "MATERIALIZED VIEW"
-                } else {
-                    "VIEW"
-                };
+                let kind = view.keyword();
                 self.steps.push(step(
                     Phase::Main,
                     format!("drop view {name}"),
