@@ -94,16 +94,11 @@ async fn the_suite_leaves_nothing_behind_on_a_database_url_server() {
     while leftovers().await > 0 && started.elapsed() < std::time::Duration::from_secs(20) {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    let names: Vec<String> = admin
-        .query(
-            "SELECT datname::text FROM pg_database WHERE datname LIKE 'pgbake\\_t%' \
-             UNION ALL SELECT rolname::text FROM pg_roles WHERE rolname = 'pgbake_cleanup_probe'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let names: Vec<String> = crate::column(
+        &admin,
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'pgbake\\_t%' \
+         UNION ALL SELECT rolname::text FROM pg_roles WHERE rolname = 'pgbake_cleanup_probe'",
+    )
+    .await;
     assert!(names.is_empty(), "left behind: {names:?}");
 }

@@ -149,6 +149,10 @@ where
         .get(0)
 }
 
+/// The names of the tables in the public schema, sorted (for `column`).
+pub const PUBLIC_TABLES: &str =
+    "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1";
+
 /// The first column of every row `sql` returns.
 pub async fn column<T>(client: &tokio_postgres::Client, sql: &str) -> Vec<T>
 where

@@ -21,16 +21,11 @@ async fn pool_on(db: &TestDatabase, max: usize, shared: usize) -> pgbake::Pool {
 
 /// Server backends of this database other than the caller's own.
 async fn backends(admin: &tokio_postgres::Client) -> Vec<i32> {
-    admin
-        .query(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect()
+    crate::column(
+        admin,
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

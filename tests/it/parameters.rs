@@ -128,16 +128,11 @@ async fn optional_filters_choose_a_statement_per_combination_in_both_modes() {
             .await
             .unwrap();
         if mode == StatementMode::Prepared {
-            let prepared: Vec<String> = client
-                .query(
-                    "SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'SELECT id, email FROM users%LIMIT%' AND statement NOT LIKE '%pg_prepared_statements%'",
-                    &[],
-                )
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
+            let prepared: Vec<String> = crate::column(
+                &client,
+                "SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'SELECT id, email FROM users%LIMIT%' AND statement NOT LIKE '%pg_prepared_statements%'",
+            )
+            .await;
             assert_eq!(
                 prepared.len(),
                 4,

@@ -42,16 +42,7 @@ const TICKETS: &[(&str, &str)] = &[
 
 async fn public_tables(db: &TestDatabase) -> Vec<String> {
     let client = db.connect().await.unwrap();
-    client
-        .query(
-            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect()
+    crate::column(&client, crate::PUBLIC_TABLES).await
 }
 
 fn run(dir: &Path, args: &[&str], db: &TestDatabase) -> (bool, String, String) {

@@ -93,18 +93,8 @@ fn assert_success(what: &str, output: &Output) {
 }
 
 async fn public_tables(db: &TestDatabase) -> Vec<String> {
-    db.connect()
-        .await
-        .unwrap()
-        .query(
-            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect()
+    let client = db.connect().await.unwrap();
+    crate::column(&client, crate::PUBLIC_TABLES).await
 }
 
 #[tokio::test]

@@ -62,17 +62,8 @@ async fn round_trip<T>(
 where
     T: ToSql + Sync + for<'a> FromSql<'a> + PartialEq + Debug,
 {
+    decode_only(client, pg_type, literal, &value).await?;
     let case = format!("{pg_type} {literal}");
-    let row = client
-        .query_one(&format!("SELECT ({literal})::{pg_type}"), &[])
-        .await
-        .map_err(|e| format!("{case}: {e}"))?;
-    let decoded: T = row
-        .try_get(0)
-        .map_err(|e| format!("{case}: decode: {e:?}"))?;
-    if decoded != value {
-        return Err(format!("{case}: decoded {decoded:?}, expected {value:?}"));
-    }
     let row = client
         .query_one(
             &format!("SELECT $1::{pg_type}::text, (({literal})::{pg_type})::text, $1::{pg_type}"),
@@ -100,7 +91,7 @@ async fn decode_only<T>(
     client: &tokio_postgres::Client,
     pg_type: &str,
     literal: &str,
-    value: T,
+    value: &T,
 ) -> Result<(), String>
 where
     T: for<'a> FromSql<'a> + PartialEq + Debug,
@@ -112,7 +103,7 @@ where
     let decoded: T = row
         .try_get(0)
         .map_err(|e| format!("{pg_type} {literal}: {e:?}"))?;
-    if decoded != value {
+    if decoded != *value {
         return Err(format!(
             "{pg_type} {literal}: decoded {decoded:?}, expected {value:?}"
         ));
@@ -253,7 +244,7 @@ async fn every_mapped_type_round_trips_through_the_server() {
         round_trip(c, "tsvector", "'fat:2 a:1A cat'", TsVector { lexemes: vec![lexeme("a", &[(1, 3)]), lexeme("cat", &[]), lexeme("fat", &[(2, 0)])] }).await,
         round_trip(c, "tsquery", "'fat & (rat | !cat)'", TsQuery::And(word("fat", 0, false), Box::new(TsQuery::Or(word("rat", 0, false), Box::new(TsQuery::Not(word("cat", 0, false))))))).await,
         round_trip(c, "tsquery", "'super:*B <2> man'", TsQuery::Phrase { left: word("super", 4, true), right: word("man", 0, false), distance: 2 }).await,
-        decode_only(c, "tsquery", "''", TsQuery::Empty).await,
+        decode_only(c, "tsquery", "''", &TsQuery::Empty).await,
         round_trip(c, "xml", "'<a>1</a>'", Xml("<a>1</a>".into())).await,
         // Text-like extension types keep String.
         round_trip(c, "text", "'plain'", "plain".to_string()).await,
