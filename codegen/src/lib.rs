@@ -62,7 +62,7 @@ pub use describe::{Describe, describe};
 pub use diagnostic::{Code, Diagnostic, Severity, render_all};
 pub use lint::{CONFIG_FILE, Finding, raise_lint_baseline, read_lint_baseline};
 pub use migrations::{
-    Direction, Migration, MigrationName, NO_TRANSACTION_MARKER, NameError, Script,
+    Direction, Migration, MigrationName, NO_TRANSACTION_MARKER, NameError, Script, has_statements,
     migration_file_name, parse_migration_file_name, suggest_name, validate_name,
 };
 pub use pipeline::{Analysis, analyze, analyze_with_baseline};

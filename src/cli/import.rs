@@ -175,7 +175,7 @@ fn plan(tool: Tool, migrations: &[Imported]) -> Vec<Planned> {
             );
             let up = compose(&migration.up, &provenance, &mut notes, "up");
             let down = migration.down.as_ref().and_then(|down| {
-                if has_statement(&down.text) {
+                if pgbake_codegen::has_statements(&down.text) {
                     Some(compose(down, "", &mut notes, "down"))
                 } else {
                     notes.push(format!(
@@ -214,7 +214,7 @@ fn compose(
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    if !has_statement(&script.text) {
+    if !pgbake_codegen::has_statements(&script.text) {
         // pgbake refuses an empty migration; keep the version with a statement that does nothing.
         text.push_str("SELECT 1; -- the original script has no statement\n");
         notes.push(format!(
@@ -223,10 +223,6 @@ fn compose(
         ));
     }
     text
-}
-
-fn has_statement(text: &str) -> bool {
-    pgbake_codegen::__internals::split_statements(text).map_or(true, |s| !s.is_empty())
 }
 
 /// Every file to write, after checking that none collides with what `target` holds.

@@ -166,7 +166,7 @@ mod tests {
             .split(|c: char| !c.is_ascii_alphanumeric())
             .next();
         let end = start + word.unwrap().len();
-        is_key_column(&SourceFile::parse(sql).tree(), start, end)
+        is_key_column(&crate::syntax::lint_tree(sql).tree(), start, end)
     }
 
     #[test]

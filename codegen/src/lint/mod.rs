@@ -169,7 +169,7 @@ pub fn lint_down_script(script: &Script) -> Vec<Finding> {
 
 fn lint_with(script: &Script, exempt_rules: &[Rule]) -> Vec<Finding> {
     let text: &str = &script.text;
-    let parsed = squawk_syntax::SourceFile::parse(text);
+    let parsed = crate::syntax::lint_tree(text);
     let mut linter = Linter::from(RULES.iter().map(|(rule, _)| *rule));
     linter.settings = LinterSettings {
         assume_in_transaction: !script.no_transaction,

@@ -42,6 +42,13 @@ pub struct Script {
     pub statements: Vec<String>,
 }
 
+/// Whether a script holds at least one SQL statement: `false` for a file of only whitespace
+/// and comments, which the build refuses as an empty migration. Text with an unterminated
+/// quote or comment counts as holding one (the build reports it as unterminated instead).
+pub fn has_statements(text: &str) -> bool {
+    split_statements(text).map_or(true, |statements| !statements.is_empty())
+}
+
 /// Checks every file of `sql/migrations/` and returns the migrations in version order.
 /// Every problem is a diagnostic; a file with a problem is never embedded.
 pub fn check(files: &[SqlFile]) -> (Vec<Migration>, Vec<Diagnostic>) {

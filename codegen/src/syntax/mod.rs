@@ -1,7 +1,7 @@
 //! The only place that calls the SQL parsers or rewrites SQL text: statement splitting,
 //! the accept/reject verdict of PostgreSQL's own grammar (`grammar`), parsing into an AST
-//! (sqlparser, PostgreSQL dialect), rewrites of query text sqlparser cannot read, and
-//! utility statements recognised from their tokens.
+//! (sqlparser, PostgreSQL dialect), the tree squawk's lint rules walk (`lint_tree`), rewrites
+//! of query text sqlparser cannot read, and utility statements recognised from their tokens.
 
 pub mod ddl;
 pub mod do_block;
@@ -46,6 +46,12 @@ pub fn parse(sql: &str) -> Result<Vec<Statement>, ParseError> {
             rendered,
         }
     })
+}
+
+/// A migration script as squawk's PostgreSQL parser reads it: the tree its lint rules walk.
+/// Squawk's parser is error-tolerant, so this always returns a tree.
+pub fn lint_tree(sql: &str) -> squawk_syntax::Parse<squawk_syntax::SourceFile> {
+    squawk_syntax::SourceFile::parse(sql)
 }
 
 /// Parses `sql`, which must hold exactly one statement.
