@@ -183,12 +183,7 @@ async fn children_reach_the_server_pgbake_resolved_whatever_pg_variables_say() {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let backup = pgbake(&["backup", dir.to_str().unwrap()], &env);
     assert!(backup.status.success(), "{}", text(&backup.stderr));
-    let file = std::fs::read_dir(&dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let file = crate::only_file(&dir);
     let dump = gunzip(&file);
     assert!(
         dump.contains("from-A") && !dump.contains("from-B"),

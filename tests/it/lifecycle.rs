@@ -6,9 +6,7 @@ use pgbake::testing::{TestDatabase, replace_database};
 
 use crate::{pgbake, pgbake_in, reference_project, table_fingerprints, temp_dir, text};
 
-fn seeds_dir() -> String {
-    format!("{}/sql/seeds", env!("CARGO_MANIFEST_DIR"))
-}
+use crate::seeds_dir;
 
 #[tokio::test]
 async fn dry_run_prints_the_plan_and_changes_nothing() {
@@ -370,13 +368,8 @@ async fn seed_uses_the_admin_password_from_the_environment() {
 
 #[tokio::test]
 async fn backup_then_restore_gives_identical_data_and_prunes_old_backups() {
-    let db = TestDatabase::new().await.unwrap();
+    let db = crate::seeded_database().await;
     let env = [("DATABASE_URL", db.url.as_str())];
-    assert!(
-        pgbake(&["seed", "--dir", &seeds_dir()], &env)
-            .status
-            .success()
-    );
     let dir = temp_dir("backup");
     // An old backup of this database, an old one of another database, an unrelated file.
     let old = dir.join(format!("{}_backup_20200101T000000Z.sql.gz", db.name));

@@ -107,6 +107,32 @@ pub fn reference_project(label: &str) -> std::path::PathBuf {
     dir
 }
 
+/// The reference schema's seed folder.
+pub fn seeds_dir() -> String {
+    format!("{}/sql/seeds", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A database with the reference schema, seeded by `pgbake seed`.
+pub async fn seeded_database() -> pgbake::testing::TestDatabase {
+    let db = pgbake::testing::TestDatabase::new().await.unwrap();
+    let seed = pgbake(
+        &["seed", "--dir", &seeds_dir()],
+        &[("DATABASE_URL", &db.url)],
+    );
+    assert!(seed.status.success(), "{}", text(&seed.stderr));
+    db
+}
+
+/// The one file in `dir`.
+pub fn only_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files.pop().unwrap()
+}
+
 /// A fresh empty folder under the system temp folder, readable by the server's user.
 pub fn temp_dir(label: &str) -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};

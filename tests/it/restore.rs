@@ -8,10 +8,6 @@ use pgbake::testing::TestDatabase;
 
 use crate::{pgbake, table_fingerprints, temp_dir, text};
 
-fn seeds_dir() -> String {
-    format!("{}/sql/seeds", env!("CARGO_MANIFEST_DIR"))
-}
-
 fn gunzip(path: &Path) -> Vec<u8> {
     let mut text = Vec::new();
     flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
@@ -51,13 +47,8 @@ async fn state(client: &tokio_postgres::Client) -> (Vec<(String, i64, String)>, 
 
 #[tokio::test]
 async fn bad_files_change_nothing_and_clean_replaces_only_the_backups_objects() {
-    let db = TestDatabase::new().await.unwrap();
+    let db = crate::seeded_database().await;
     let env = [("DATABASE_URL", db.url.as_str())];
-    assert!(
-        pgbake(&["seed", "--dir", &seeds_dir()], &env)
-            .status
-            .success()
-    );
     let dir = temp_dir("restore-bad");
     let d = dir.to_str().unwrap();
     assert!(pgbake(&["backup", d], &env).status.success());
@@ -228,24 +219,14 @@ async fn a_restored_database_serves_the_app_role_and_health_checks_its_access() 
 
 /// A seeded reference database, a folder, and the one plain backup of it written there.
 async fn seeded_backup(label: &str) -> (TestDatabase, std::path::PathBuf, std::path::PathBuf) {
-    let db = TestDatabase::new().await.unwrap();
+    let db = crate::seeded_database().await;
     let env = [("DATABASE_URL", db.url.as_str())];
-    assert!(
-        pgbake(&["seed", "--dir", &seeds_dir()], &env)
-            .status
-            .success()
-    );
     let dir = temp_dir(label);
     assert!(
         pgbake(&["backup", dir.to_str().unwrap()], &env)
             .status
             .success()
     );
-    let file = std::fs::read_dir(&dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let file = crate::only_file(&dir);
     (db, dir, file)
 }

@@ -9,20 +9,10 @@ use crate::temp_dir;
 #[tokio::test]
 async fn verify_full_checks_the_chain_and_the_host_name() {
     let db = TestDatabase::new().await.unwrap();
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "pgbake test CA");
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let server_params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
-    let server_key = rcgen::KeyPair::generate().unwrap();
-    let issuer = rcgen::Issuer::from_params(&ca_params, &ca_key);
-    let server_cert = server_params.signed_by(&server_key, &issuer).unwrap();
+    let (ca_pem, server_pem, server_key_pem) = crate::servers::test_certificates();
     if !server()
         .unwrap()
-        .enable_ssl(&server_cert.pem(), &server_key.serialize_pem())
+        .enable_ssl(&server_pem, &server_key_pem)
         .await
         .unwrap()
     {
@@ -31,7 +21,7 @@ async fn verify_full_checks_the_chain_and_the_host_name() {
     }
     let dir = temp_dir("tls");
     let ca_file = dir.join("ca.pem");
-    std::fs::write(&ca_file, ca.pem()).unwrap();
+    std::fs::write(&ca_file, &ca_pem).unwrap();
     let port = db.config.pg_config().get_ports()[0];
     let url = |host: &str, mode: &str, ca: bool| {
         let root = if ca {
@@ -80,14 +70,9 @@ async fn verify_full_checks_the_chain_and_the_host_name() {
     assert!(error.to_string().contains("sslrootcert"), "{error}");
 
     // With another CA: the chain does not verify.
-    let mut other_params = ca_params.clone();
-    other_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "some other CA");
-    let other_key = rcgen::KeyPair::generate().unwrap();
-    let other_ca = other_params.self_signed(&other_key).unwrap();
+    let (other_ca_pem, _, _) = crate::servers::test_certificates();
     let other_file = dir.join("other.pem");
-    std::fs::write(&other_file, other_ca.pem()).unwrap();
+    std::fs::write(&other_file, &other_ca_pem).unwrap();
     let wrong_ca = format!(
         "postgres://postgres@localhost:{port}/{}?sslmode=verify-full&sslrootcert={}",
         db.name,
@@ -103,9 +88,66 @@ async fn verify_full_checks_the_chain_and_the_host_name() {
         "{error}"
     );
 
-    // require encrypts without verifying.
+    // require encrypts without verifying when there is no root certificate…
     pgbake::connect(&Config::new(&url("127.0.0.1", "require", false)).unwrap())
         .await
         .unwrap();
+    // …and verifies the chain (not the host name) when there is one, as libpq does: from
+    // sslrootcert,
+    pgbake::connect(&Config::new(&url("127.0.0.1", "require", true)).unwrap())
+        .await
+        .unwrap();
+    let other_ca = format!(
+        "postgres://postgres@127.0.0.1:{port}/{}?sslmode=require&sslrootcert={}",
+        db.name,
+        other_file.display()
+    );
+    let error = pgbake::connect(&Config::new(&other_ca).unwrap().connect_retries(0))
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("not signed by the CA"),
+        "{error}"
+    );
+    // or from ~/.postgresql/root.crt (checked through the command, which has a HOME of its own).
+    let plain_require = format!(
+        "postgres://postgres@127.0.0.1:{port}/{}?sslmode=require",
+        db.name
+    );
+    let home_with = |ca: &str| {
+        let home = temp_dir("tls-home");
+        std::fs::create_dir(home.join(".postgresql")).unwrap();
+        std::fs::write(home.join(".postgresql/root.crt"), ca).unwrap();
+        home
+    };
+    for (ca, works) in [(&ca_pem, true), (&other_ca_pem, false)] {
+        let home = home_with(ca);
+        let env = [
+            ("DATABASE_URL", plain_require.as_str()),
+            ("HOME", home.to_str().unwrap()),
+            ("DB_CONNECT_RETRIES", "0"),
+        ];
+        let health = crate::pgbake(&["health"], &env);
+        assert_eq!(
+            health.status.success(),
+            works,
+            "root.crt of {}: {}{}",
+            if works {
+                "the server's CA"
+            } else {
+                "another CA"
+            },
+            crate::text(&health.stdout),
+            crate::text(&health.stderr)
+        );
+        if !works {
+            assert!(
+                crate::text(&health.stderr).contains("not signed by the CA"),
+                "{}",
+                crate::text(&health.stderr)
+            );
+        }
+        let _ = std::fs::remove_dir_all(home);
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

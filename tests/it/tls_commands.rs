@@ -9,9 +9,7 @@ use pgbake::Config;
 use crate::servers::tls_only_server;
 use crate::{pgbake, temp_dir, text};
 
-fn seeds_dir() -> String {
-    format!("{}/sql/seeds", env!("CARGO_MANIFEST_DIR"))
-}
+use crate::seeds_dir;
 
 #[track_caller]
 fn ok(output: Output, what: &str) -> String {
