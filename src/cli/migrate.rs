@@ -377,10 +377,11 @@ async fn down(args: DownArgs, project: &Project) -> anyhow::Result<ExitCode> {
         outln!("dry run: nothing was changed");
         return Ok(ExitCode::SUCCESS);
     }
-    if super::is_production() && (plan.len() > 1 || target == RevertTarget::All) {
+    if super::is_production() {
         anyhow::bail!(
-            "refusing to revert {} migrations: PGBAKE_ENV is production, where reverts go one migration at a time \
-             (`pgbake migrate down --steps 1`); nothing was changed",
+            "refusing to revert {} migration(s): PGBAKE_ENV is production, where `migrate down` never runs; \
+             undo the change with a new migration, or run the revert from a session without PGBAKE_ENV=production \
+             if you mean it; nothing was changed",
             plan.len()
         );
     }

@@ -65,12 +65,24 @@ async fn down_refuses_unapplied_targets_asks_for_yes_and_holds_in_production() {
         }
         assert_eq!(applied(&db).await, all, "{spelling:?} let a revert through");
     }
-    // One step at a time is allowed in production.
+    // Not even one step in production; a dry run still shows the plan.
     let one = pgbake(
         &["migrate", "down", "--steps", "1"],
         &[env[0], ("PGBAKE_ENV", "production")],
     );
-    assert!(one.status.success(), "{}", text(&one.stderr));
+    assert!(!one.status.success());
+    assert!(
+        text(&one.stderr).contains("nothing was changed"),
+        "{}",
+        text(&one.stderr)
+    );
+    let dry = pgbake(
+        &["migrate", "down", "--steps", "1", "--dry-run"],
+        &[env[0], ("PGBAKE_ENV", "production")],
+    );
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    assert!(text(&dry.stdout).contains("plan: revert 1 migration(s)"));
+    assert_eq!(applied(&db).await, all, "a revert ran in production");
     let everything = pgbake(&["migrate", "down", "--all", "--yes"], &env);
     assert!(everything.status.success(), "{}", text(&everything.stderr));
     assert_eq!(applied(&db).await, 0);
