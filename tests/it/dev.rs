@@ -76,4 +76,109 @@ async fn the_dev_server_requires_its_password_even_from_a_private_folder() {
             .any(|l| !l.starts_with('#') && l.contains("trust")),
         "{hba}"
     );
+
+    // pg_dump, psql and pg_restore log in with the password through a private passfile, never
+    // on their command line (which every local user sees in `ps`) nor in PGPASSWORD.
+    let password = before.rsplit_once(':').unwrap().1.to_string();
+    let (shims, record) = recording_libpq_programs(&dir);
+    let path = format!("{}:{}", shims.display(), std::env::var("PATH").unwrap());
+    let env = [("DATABASE_URL", url.as_str()), ("PATH", path.as_str())];
+    let backups = dir.join("backups");
+    for args in [
+        vec!["backup", backups.to_str().unwrap()],
+        vec!["backup", backups.to_str().unwrap(), "--format", "custom"],
+    ] {
+        let output = pgbake_in(Some(&dir), &args, &env);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for file in &files {
+        let output = pgbake_in(
+            Some(&dir),
+            &["restore", file.to_str().unwrap(), "--yes", "--clean"],
+            &env,
+        );
+        assert!(
+            output.status.success(),
+            "{file:?}: {}",
+            text(&output.stderr)
+        );
+    }
+    let runs = std::fs::read_to_string(&record).unwrap();
+    for program in ["pg_dump", "psql", "pg_restore"] {
+        assert!(
+            runs.contains(&format!("run {program} ")),
+            "{program} never ran:\n{runs}"
+        );
+    }
+    assert!(
+        !runs.contains(&password),
+        "the password reached a command line or PGPASSWORD:\n{runs}"
+    );
+    assert!(runs.contains("PGPASSFILE=/"), "{runs}");
+}
+
+/// Where the PostgreSQL programs are, as pgbake looks for them (`pg_config`, then the newest
+/// `/usr/lib/postgresql/*/bin`).
+fn real_bin_dir() -> PathBuf {
+    if let Ok(output) = std::process::Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        && output.status.success()
+    {
+        return PathBuf::from(text(&output.stdout).trim());
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .unwrap()
+        .map(|e| e.unwrap().path().join("bin"))
+        .filter(|bin| bin.join("pg_dump").exists())
+        .collect();
+    dirs.sort();
+    dirs.pop().expect("PostgreSQL's programs")
+}
+
+/// A folder of stand-ins for `pg_dump`, `psql` and `pg_restore` (found first through
+/// `pg_config`) that append their arguments and `PG*` environment to a file, then run the
+/// real program; the server programs are linked to the real ones.
+fn recording_libpq_programs(project: &Path) -> (PathBuf, PathBuf) {
+    let real = real_bin_dir();
+    let shims = project.join("shims");
+    let record = project.join("programs.log");
+    std::fs::create_dir(&shims).unwrap();
+    let executable = |name: &str, body: String| {
+        let path = shims.join(name);
+        std::fs::write(&path, body).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    executable(
+        "pg_config",
+        format!("#!/bin/sh\necho {}\n", shims.display()),
+    );
+    for program in ["pg_dump", "psql", "pg_restore"] {
+        executable(
+            program,
+            format!(
+                "#!/bin/sh\n{{ echo \"run {program} $*\"; env | grep '^PG'; }} >> {}\nexec {}/{program} \"$@\"\n",
+                record.display(),
+                real.display()
+            ),
+        );
+    }
+    for entry in std::fs::read_dir(&real).unwrap() {
+        let entry = entry.unwrap();
+        let target = shims.join(entry.file_name());
+        if !target.exists() {
+            std::os::unix::fs::symlink(entry.path(), target).unwrap();
+        }
+    }
+    (shims, record)
 }
