@@ -211,3 +211,67 @@ async fn children_reach_the_server_pgbake_resolved_whatever_pg_variables_say() {
     assert!(in_b.is_none(), "the restore went to server B");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A server that accepts connections and never answers (a dead load balancer, a stuck
+/// proxy): `backup` and `restore` give up after the connect timeout instead of hanging, and
+/// `backup` leaves no file behind.
+#[test]
+fn a_silent_server_times_out_instead_of_hanging() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for connection in listener.incoming() {
+            held.push(connection);
+        }
+    });
+    let url = format!("postgres://postgres@127.0.0.1:{port}/app?sslmode=disable");
+    let dir = temp_dir("backup-silent");
+    let dump = dir.join("app.sql.gz");
+    {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(
+            std::fs::File::create(&dump).unwrap(),
+            flate2::Compression::default(),
+        );
+        gz.write_all(b"SELECT 1;\n-- PostgreSQL database dump complete\n")
+            .unwrap();
+        gz.finish().unwrap();
+    }
+    let out = dir.join("out");
+    for args in [
+        vec!["backup", out.to_str().unwrap()],
+        vec!["restore", dump.to_str().unwrap(), "--yes"],
+    ] {
+        let started = std::time::Instant::now();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pgbake"))
+            .args(&args)
+            .env("DATABASE_URL", &url)
+            .env("DB_CONNECT_TIMEOUT", "2")
+            .env("DB_CONNECT_RETRIES", "0")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("{args:?} still waits for a silent server after 60 s");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let output = child.wait_with_output().unwrap();
+        let stderr = text(&output.stderr);
+        assert!(!output.status.success(), "{args:?}");
+        eprintln!("{args:?}: {stderr}");
+        assert!(
+            ["timeout", "timed out", "no answer within"]
+                .iter()
+                .any(|said| stderr.contains(said)),
+            "{args:?}: {stderr}"
+        );
+    }
+    let written = std::fs::read_dir(&out).map_or(0, |entries| entries.count());
+    assert_eq!(written, 0, "a failed backup left a file");
+    let _ = std::fs::remove_dir_all(dir);
+}
