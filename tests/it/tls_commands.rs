@@ -39,6 +39,7 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
     ok(run(&["db", "create"]), "db create");
     ok(run(&["migrate"]), "migrate");
     ok(run(&["migrate", "status"]), "migrate status");
+    ok(run(&["migrate", "drift"]), "migrate drift");
     ok(run(&["seed", "--dir", &seeds_dir()]), "seed");
     ok(run(&["health"]), "health");
     let backups = temp_dir("tls-backups");
@@ -103,12 +104,27 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
     );
     ok(pgbake(&["backup", dir], &prefer_env), "backup (prefer)");
     ok(pgbake(&["health"], &prefer_env), "health (prefer)");
+    let prefer_copy = format!("postgres://postgres@127.0.0.1:{port}/prefer_copy");
+    let prefer_copy_env = [("DATABASE_URL", prefer_copy.as_str())];
+    ok(
+        pgbake(&["db", "create"], &prefer_copy_env),
+        "db create (prefer)",
+    );
+    for (file, clean) in files.iter().zip([false, true]) {
+        let mut args = vec!["restore", file.to_str().unwrap(), "--yes"];
+        if clean {
+            args.push("--clean");
+        }
+        ok(pgbake(&args, &prefer_copy_env), "restore (prefer)");
+    }
     let log = server.log();
     let sessions: Vec<&str> = log[log_before..]
         .lines()
         .filter(|l| l.contains("connection authorized"))
         .collect();
-    assert!(sessions.len() >= 3, "{}", &log[log_before..]);
+    // status, backup's pg_dump, health, db create, and each restore's check and psql or
+    // pg_restore session.
+    assert!(sessions.len() >= 7, "{}", &log[log_before..]);
     for session in &sessions {
         assert!(
             session.contains("SSL enabled"),
