@@ -145,7 +145,13 @@ async fn bad_files_change_nothing_and_clean_replaces_only_the_backups_objects() 
 
 #[tokio::test]
 async fn a_failing_restore_rolls_back_its_drops() {
-    let (db, dir, plain) = seeded_backup("restore-fail").await;
+    for format in FORMATS {
+        a_failing_restore_rolls_back(format).await;
+    }
+}
+
+async fn a_failing_restore_rolls_back(format: &str) {
+    let (db, dir, plain) = seeded_backup("restore-fail", format).await;
     let env = [("DATABASE_URL", db.url.as_str())];
     // A view of another schema depends on a table the backup drops and recreates: the
     // restore fails half-way, after its DROPs, and must leave everything as it was.
@@ -160,9 +166,9 @@ async fn a_failing_restore_rolls_back_its_drops() {
         &env,
     );
     let stderr = text(&output.stderr);
-    assert!(!output.status.success(), "{stderr}");
-    assert!(stderr.contains("rolled back"), "{stderr}");
-    assert!(stderr.contains("depend"), "{stderr}");
+    assert!(!output.status.success(), "{format}: {stderr}");
+    assert!(stderr.contains("rolled back"), "{format}: {stderr}");
+    assert!(stderr.contains("depend"), "{format}: {stderr}");
     assert_eq!(table_fingerprints(&client).await, before);
     let view: i64 = crate::value(&client, "SELECT count(*) FROM reporting.people").await;
     assert_eq!(view, 2);
@@ -171,26 +177,40 @@ async fn a_failing_restore_rolls_back_its_drops() {
 
 #[tokio::test]
 async fn a_restored_database_serves_the_app_role_and_health_checks_its_access() {
-    let (_source, dir, file) = seeded_backup("restore-privileges").await;
+    for format in FORMATS {
+        restored_privileges_serve_the_app_role(format).await;
+    }
+}
+
+async fn restored_privileges_serve_the_app_role(format: &str) {
+    let (_source, dir, file) = seeded_backup("restore-privileges", format).await;
 
     let fresh = TestDatabase::empty().await.unwrap();
     let restored = pgbake(
         &["restore", file.to_str().unwrap(), "--yes"],
         &[("DATABASE_URL", fresh.url.as_str())],
     );
-    assert!(restored.status.success(), "{}", text(&restored.stderr));
+    assert!(
+        restored.status.success(),
+        "{format}: {}",
+        text(&restored.stderr)
+    );
+    let role = format!("pgbake_restore_app_{}", format.replace('-', "_"));
     fresh
-        .create_login_role("pgbake_restore_app", "IN ROLE pgbake_app")
+        .create_login_role(&role, "IN ROLE pgbake_app")
         .await
         .unwrap();
     let port = fresh.config.pg_config().get_ports()[0];
     let app_url = format!(
-        "postgres://pgbake_restore_app@127.0.0.1:{port}/{}?sslmode=disable",
+        "postgres://{role}@127.0.0.1:{port}/{}?sslmode=disable",
         fresh.name
     );
     let app = pgbake::testing::connect(&app_url).await.unwrap();
     let users: i64 = crate::value(&app, "SELECT count(*) FROM users").await;
-    assert_eq!(users, 2, "the app role cannot read the restored rows");
+    assert_eq!(
+        users, 2,
+        "{format}: the app role cannot read the restored rows"
+    );
 
     let health_env = [
         ("DATABASE_URL", app_url.as_str()),
@@ -217,13 +237,19 @@ async fn a_restored_database_serves_the_app_role_and_health_checks_its_access() 
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// A seeded reference database, a folder, and the one plain backup of it written there.
-async fn seeded_backup(label: &str) -> (TestDatabase, std::path::PathBuf, std::path::PathBuf) {
+/// Both backup formats: psql restores the first, pg_restore the second.
+const FORMATS: [&str; 2] = ["sql-gz", "custom"];
+
+/// A seeded reference database, a folder, and the one backup of it written there in `format`.
+async fn seeded_backup(
+    label: &str,
+    format: &str,
+) -> (TestDatabase, std::path::PathBuf, std::path::PathBuf) {
     let db = crate::seeded_database().await;
     let env = [("DATABASE_URL", db.url.as_str())];
     let dir = temp_dir(label);
     assert!(
-        pgbake(&["backup", dir.to_str().unwrap()], &env)
+        pgbake(&["backup", dir.to_str().unwrap(), "--format", format], &env)
             .status
             .success()
     );
