@@ -337,6 +337,18 @@ fn migrate_diff_writes_timestamped_files_and_then_finds_nothing() {
         "{main}"
     );
 
+    let indexes = files
+        .iter()
+        .find(|f| f.ends_with("__add_due_dates_indexes.sql"))
+        .unwrap();
+    let indexes = std::fs::read_to_string(dir.join("sql/migrations").join(indexes)).unwrap();
+    assert!(
+        indexes.starts_with("-- pgbake:no-transaction\n"),
+        "{indexes}"
+    );
+    assert!(indexes.contains("SET lock_timeout = '5s';\n"), "{indexes}");
+    assert!(indexes.ends_with("RESET lock_timeout;\n"), "{indexes}");
+
     let (code, out, err) = migrate_diff(&dir, &["again"]);
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(out.contains("nothing to write"), "{out}");
