@@ -3,6 +3,7 @@
 //! (sqlparser, PostgreSQL dialect), rewrites of query text sqlparser cannot read, and
 //! utility statements recognised from their tokens.
 
+pub mod alter_text;
 pub mod ddl;
 pub mod do_block;
 pub mod grammar;
