@@ -158,7 +158,7 @@ fn apply_text(schema: &mut Schema, text: &str) -> Result<(), String> {
         _ => {}
     }
     let statements = crate::syntax::parse(text)
-        .map_err(|e| format!("cannot read this statement: {}", e.message))?;
+        .map_err(|e| format!("cannot read this {}: {}", statement_kind(text), e.message))?;
     statements
         .into_iter()
         .try_for_each(|statement| apply(schema, statement, text))

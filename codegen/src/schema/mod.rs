@@ -13,7 +13,7 @@ mod type_diff;
 
 pub use compare::{DiffOptions, Refusal, compare};
 pub use load::LoadError;
-pub use model::Schema;
+pub use model::{Domain, Schema, UserType};
 pub use render::{PlannedFile, plan_files};
 
 use std::path::Path;
