@@ -26,7 +26,7 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     /// `None`: decided by `PGBAKE_LINT` when building.
     deny_lints: Option<bool>,
-    check_schema: bool,
+    check_schema: Option<bool>,
     lint_baseline: Option<i64>,
     emit: emit::queries::EmitOptions,
 }
@@ -61,7 +61,7 @@ impl Builder {
             sql_dir: sql_dir.into(),
             out_dir: None,
             deny_lints: None,
-            check_schema: std::env::var_os("PGBAKE_CHECK_SCHEMA").is_some_and(|v| v == "1"),
+            check_schema: None,
             lint_baseline: None,
             emit: emit::queries::EmitOptions::default(),
         }
@@ -85,9 +85,10 @@ impl Builder {
 
     /// Fails the build when `sql/schema/` declares a schema other than the one
     /// `sql/migrations/` leave (what `pgbake migrate diff --check` reports). The default is
-    /// `false`, or `true` when `PGBAKE_CHECK_SCHEMA=1`.
+    /// `false`, or `true` when `PGBAKE_CHECK_SCHEMA=1`; in a build script, [`Builder::build`]
+    /// tells cargo to rebuild when `PGBAKE_CHECK_SCHEMA` changes.
     pub fn check_schema(mut self, check: bool) -> Self {
-        self.check_schema = check;
+        self.check_schema = Some(check);
         self
     }
 
@@ -201,7 +202,7 @@ impl Builder {
                     diagnostic
                 }));
         }
-        if self.check_schema {
+        if self.checks_schema() {
             analysis.diagnostics.extend(self.schema_problems());
         }
         let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
@@ -229,6 +230,24 @@ impl Builder {
         std::env::var(LINT_VARIABLE).is_ok_and(|value| value.trim() == "deny")
     }
 }
+
+impl Builder {
+    /// The explicit setting, else `PGBAKE_CHECK_SCHEMA=1`; a build script is told to watch
+    /// the variable.
+    fn checks_schema(&self) -> bool {
+        if let Some(check) = self.check_schema {
+            return check;
+        }
+        if self.out_dir.is_none() && std::env::var_os("OUT_DIR").is_some() {
+            println!("cargo:rerun-if-env-changed={CHECK_SCHEMA_VARIABLE}");
+        }
+        std::env::var(CHECK_SCHEMA_VARIABLE).is_ok_and(|value| value.trim() == "1")
+    }
+}
+
+/// `PGBAKE_CHECK_SCHEMA=1` fails the build when `sql/schema/` drifts from the migrations
+/// (see [`Builder::check_schema`]).
+const CHECK_SCHEMA_VARIABLE: &str = "PGBAKE_CHECK_SCHEMA";
 
 /// `PGBAKE_LINT=deny` turns lint findings into errors (see [`Builder::deny_lints`]).
 const LINT_VARIABLE: &str = "PGBAKE_LINT";

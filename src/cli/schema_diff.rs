@@ -44,8 +44,9 @@ pub fn diff(args: DiffArgs, sql: &Path) -> anyhow::Result<ExitCode> {
             outln!("differs: {difference}");
         }
         outln!(
-            "{} difference(s) between {0}/migrations and {0}/schema; run `pgbake migrate diff <name>` to write the migration",
-            differences.len()
+            "{} difference(s) between {1}/migrations and {1}/schema; run `pgbake migrate diff <name>` to write the migration",
+            differences.len(),
+            sql.display()
         );
         return Ok(ExitCode::FAILURE);
     }

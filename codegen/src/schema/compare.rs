@@ -206,13 +206,17 @@ impl Plan<'_> {
                 dropped.push(function.name.clone());
             }
         }
+        // Columns dropped or changed in type: a view on them must go before they do.
         for (table, t) in &self.old.tables {
             if let Some(new_table) = self.new.tables.get(table) {
                 for column in &t.columns {
-                    if let Some(new_column) =
-                        new_table.columns.iter().find(|c| c.name == column.name)
-                        && (new_column.ty != column.ty || new_column.generated != column.generated)
-                    {
+                    let changed = match new_table.columns.iter().find(|c| c.name == column.name) {
+                        Some(new_column) => {
+                            new_column.ty != column.ty || new_column.generated != column.generated
+                        }
+                        None => self.options.allow_drop,
+                    };
+                    if changed {
                         dropped.push(column.name.clone());
                     }
                 }
@@ -282,73 +286,6 @@ impl Plan<'_> {
         }
     }
 
-    fn types(&mut self) {
-        let (old_schema, new_schema) = (self.old, self.new);
-        for (name, new_type) in &new_schema.types {
-            match (old_schema.types.get(name), new_type) {
-                (None, _) => self.steps.push(step(
-                    Phase::Main,
-                    format!("create type {name}"),
-                    vec![create_type(name, new_type)],
-                    vec![format!("DROP {} {name};", type_keyword(new_type))],
-                )),
-                (Some(old), new) if old == new => {}
-                (Some(UserType::Enum(old)), UserType::Enum(new)) if is_subsequence(old, new) => {
-                    let mut up = Vec::new();
-                    for (i, label) in new.iter().enumerate() {
-                        if old.contains(label) {
-                            continue;
-                        }
-                        let position = match new[i + 1..].iter().find(|l| old.contains(l)) {
-                            Some(next) => format!(" BEFORE {}", literal(next)),
-                            None => String::new(),
-                        };
-                        up.push(format!("ALTER TYPE {name} ADD VALUE {}{position};", literal(label)));
-                    }
-                    self.steps.push(step(
-                        Phase::Main,
-                        format!("add values to enum {name}"),
-                        up,
-                        self.recreate_enum(name, old),
-                    ));
-                }
-                (Some(_), _) => self.refuse(
-                    format!("change type {name} (removed or reordered enum values, changed attributes or domain)"),
-                    "PostgreSQL cannot change this in place; write this migration by hand with `pgbake migrate new`",
-                ),
-            }
-        }
-    }
-
-    /// The statements that bring an enum back to `labels` (PostgreSQL cannot remove a
-    /// value): a new type, every column converted through text, the old type dropped.
-    fn recreate_enum(&self, name: &str, labels: &[String]) -> Vec<String> {
-        let mut down = vec![
-            format!("ALTER TYPE {name} RENAME TO {name}__old;"),
-            create_type(name, &UserType::Enum(labels.to_vec())),
-        ];
-        for (table_name, table) in &self.old.tables {
-            for column in table.columns.iter().filter(|c| c.ty == name) {
-                let c = &column.name;
-                if column.default.is_some() {
-                    down.push(format!(
-                        "ALTER TABLE {table_name} ALTER COLUMN {c} DROP DEFAULT;"
-                    ));
-                }
-                down.push(format!(
-                    "-- pgbake:allow changing-column-type\nALTER TABLE {table_name} ALTER COLUMN {c} TYPE {name} USING {c}::text::{name};"
-                ));
-                if let Some(default) = &column.default {
-                    down.push(format!(
-                        "ALTER TABLE {table_name} ALTER COLUMN {c} SET DEFAULT {default};"
-                    ));
-                }
-            }
-        }
-        down.push(format!("DROP TYPE {name}__old;"));
-        down
-    }
-
     fn functions(&mut self) {
         let (old_schema, new_schema) = (self.old, self.new);
         for (signature, function) in &new_schema.functions {
@@ -357,7 +294,7 @@ impl Plan<'_> {
                     Phase::Main,
                     format!("create function {signature}"),
                     vec![format!("{};", function.create)],
-                    vec![format!("DROP FUNCTION {signature};")],
+                    vec![format!("DROP {} {signature};", function.keyword())],
                 )),
                 Some(old) if old == function => {}
                 Some(old) if old.returns == function.returns && old.arg_names == function.arg_names => {
@@ -371,8 +308,8 @@ impl Plan<'_> {
                 Some(old) => self.steps.push(step(
                     Phase::Main,
                     format!("drop and create function {signature} (its result or argument names changed)"),
-                    vec![format!("DROP FUNCTION {signature};"), format!("{};", function.create)],
-                    vec![format!("DROP FUNCTION {signature};"), format!("{};", old.create)],
+                    vec![format!("DROP {} {signature};", old.keyword()), format!("{};", function.create)],
+                    vec![format!("DROP {} {signature};", function.keyword()), format!("{};", old.create)],
                 )),
             }
         }
@@ -425,6 +362,9 @@ pub(super) fn create_type(name: &str, user_type: &UserType) -> String {
         }
         UserType::Domain(domain) => {
             let mut text = format!("CREATE DOMAIN {name} AS {}", domain.base);
+            if let Some(collation) = &domain.collation {
+                text.push_str(&format!(" COLLATE {collation}"));
+            }
             if let Some(default) = &domain.default {
                 text.push_str(&format!(" DEFAULT {default}"));
             }
@@ -451,12 +391,6 @@ pub(super) fn type_keyword(user_type: &UserType) -> &'static str {
 /// A string literal.
 pub(super) fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
-}
-
-/// Whether `old` keeps its order inside `new`.
-fn is_subsequence(old: &[String], new: &[String]) -> bool {
-    let mut rest = new.iter();
-    old.iter().all(|label| rest.any(|l| l == label))
 }
 
 /// `CREATE OR REPLACE …` from `CREATE …`.

@@ -2,16 +2,14 @@
 //! order (`ALTER`, `DROP`, `COMMENT` and `CREATE OR REPLACE` applied as PostgreSQL does).
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, AlterTypeOperation, ColumnDef, ColumnOption,
-    CommentObject, CreateIndex, GeneratedAs, ObjectName, ObjectType, Statement, TableConstraint,
-    UserDefinedTypeRepresentation,
+    AlterColumnOperation, AlterIndexOperation, AlterTableOperation, ColumnDef, ColumnOption,
+    CommentObject, CreateIndex, GeneratedAs, ObjectName, ObjectType, Statement,
 };
 
-use super::model::{
-    Column, ConstraintKind, Domain, Schema, Table, UserType, canonical_name, canonical_text,
-    canonical_type,
-};
-use super::objects;
+use super::model::{Column, Schema, Table, canonical_name, canonical_text, canonical_type};
+use super::{load_types, objects};
+use crate::syntax::alter_text::statement_kind;
+use crate::syntax::ddl::{SchemaChangeText, schema_change_text};
 use crate::syntax::split::split_statements;
 
 /// A statement that could not be applied: the file, the statement's first line, and why.
@@ -19,6 +17,8 @@ use crate::syntax::split::split_statements;
 pub struct LoadError {
     /// File the statement is in.
     pub file: String,
+    /// Line (1-based) the statement starts on.
+    pub line: usize,
     /// The statement's first line.
     pub statement: String,
     /// What went wrong.
@@ -33,6 +33,10 @@ pub fn apply_file(schema: &mut Schema, file: &str, text: &str) -> Vec<LoadError>
         Err(unterminated) => {
             return vec![LoadError {
                 file: file.into(),
+                line: text[..unterminated.offset.min(text.len())]
+                    .lines()
+                    .count()
+                    .max(1),
                 statement: String::new(),
                 message: format!("unterminated {}", unterminated.what),
             }];
@@ -40,8 +44,10 @@ pub fn apply_file(schema: &mut Schema, file: &str, text: &str) -> Vec<LoadError>
     };
     for statement in statements {
         if let Err(message) = apply_text(schema, statement.text) {
+            let before = &text[..statement.offset];
             errors.push(LoadError {
                 file: file.into(),
+                line: before.matches('\n').count() + 1,
                 statement: statement.text.lines().next().unwrap_or_default().into(),
                 message,
             });
@@ -50,50 +56,115 @@ pub fn apply_file(schema: &mut Schema, file: &str, text: &str) -> Vec<LoadError>
     errors
 }
 
-/// Statements that change nothing the schema model holds.
+/// Statements that change no schema object: data, privileges, roles, settings,
+/// transactions, extensions and maintenance. A `DO` block is not followed either.
 fn ignored(text: &str) -> bool {
     let words = canonical_text(text);
     [
         "set ",
+        "reset ",
         "grant ",
         "revoke ",
         "do ",
         "insert ",
         "update ",
         "delete ",
+        "merge ",
         "select ",
+        "values ",
+        "with ",
+        "copy ",
+        "call ",
+        "truncate ",
         "alter default privileges",
         "create role",
+        "alter role",
+        "drop role",
+        "create user",
+        "alter user",
+        "drop user",
         "create extension",
+        "alter extension",
+        "drop extension",
         "analyze",
         "vacuum",
-        "reset ",
+        "cluster",
+        "reindex",
+        "checkpoint",
+        "refresh materialized view",
+        "begin",
+        "start transaction",
+        "commit",
+        "end",
+        "rollback",
+        "savepoint ",
+        "release ",
+        "lock ",
+        "notify ",
+        "listen ",
+        "discard ",
     ]
     .iter()
     .any(|prefix| words.starts_with(prefix))
+}
+
+/// The error for a statement that changes the schema in a way this reader does not follow.
+fn cannot_follow(text: &str) -> String {
+    format!(
+        "`migrate diff` cannot follow {}: express the change with statements it reads (CREATE, ALTER TABLE, DROP, …) or write this migration by hand with `pgbake migrate new` and keep sql/schema/ out of it",
+        statement_kind(text)
+    )
 }
 
 fn apply_text(schema: &mut Schema, text: &str) -> Result<(), String> {
     if ignored(text) {
         return Ok(());
     }
-    if let Some(result) = constraint_using_index(schema, text) {
+    if let Some(result) = objects::constraint_using_index(schema, text) {
         return result;
     }
     let words = canonical_text(text.trim().trim_end_matches(';'));
     if let Some(rest) = words.strip_prefix("drop index concurrently ") {
         let rest = rest.strip_prefix("if exists ").unwrap_or(rest);
-        drop_object(schema, ObjectType::Index, &canonical_name(rest));
-        return Ok(());
+        return drop_object(schema, ObjectType::Index, &canonical_name(rest), text);
+    }
+    if let Some(result) = load_types::apply_type_text(schema, text) {
+        return result;
+    }
+    match schema_change_text(text) {
+        Some(SchemaChangeText::RenameView { name, new_name, .. }) => {
+            let (old, new) = (canonical_name(&name.name), canonical_name(&new_name));
+            let Some(view) = schema.views.remove(&old) else {
+                return Err(format!("view {old} does not exist"));
+            };
+            schema
+                .views
+                .insert(new, objects::renamed_view(view, &old, &new_name));
+            return Ok(());
+        }
+        Some(SchemaChangeText::CreateProcedure { function_text }) => {
+            let Some(Statement::CreateFunction(function)) =
+                crate::syntax::parse_one(&function_text)
+            else {
+                return Err("cannot read this procedure".into());
+            };
+            return objects::create_procedure(schema, function);
+        }
+        Some(
+            SchemaChangeText::SetSchema { .. }
+            | SchemaChangeText::CreateSequence { .. }
+            | SchemaChangeText::CreateTableLike { .. },
+        ) => return Err(cannot_follow(text)),
+        _ => {}
     }
     let statements = crate::syntax::parse(text)
-        .map_err(|e| format!("cannot read this statement: {}", e.message))?;
+        .map_err(|e| format!("cannot read this {}: {}", statement_kind(text), e.message))?;
     statements
         .into_iter()
-        .try_for_each(|statement| apply(schema, statement))
+        .try_for_each(|statement| apply(schema, statement, text))
 }
 
-fn apply(schema: &mut Schema, statement: Statement) -> Result<(), String> {
+fn apply(schema: &mut Schema, statement: Statement, text: &str) -> Result<(), String> {
     match statement {
         Statement::CreateTable(create) => {
             let name = canonical_name(&create.name.to_string());
@@ -112,93 +183,36 @@ fn apply(schema: &mut Schema, statement: Statement) -> Result<(), String> {
             alter
                 .operations
                 .into_iter()
-                .try_for_each(|operation| alter_table(schema, &name, operation))
+                .try_for_each(|operation| alter_table(schema, &name, operation, text))
         }
         Statement::CreateIndex(index) => create_index(schema, index),
         Statement::Drop {
             object_type, names, ..
-        } => {
-            for name in names {
-                drop_object(schema, object_type, &canonical_name(&name.to_string()));
-            }
-            Ok(())
-        }
+        } => names.into_iter().try_for_each(|name| {
+            drop_object(
+                schema,
+                object_type,
+                &canonical_name(&name.to_string()),
+                text,
+            )
+        }),
         Statement::CreateType {
             name,
             representation,
+        } => load_types::create_type(schema, &name.to_string(), representation),
+        Statement::AlterType(alter) => load_types::alter_type(schema, alter),
+        Statement::DropDomain(drop) => {
+            schema.types.remove(&canonical_name(&drop.name.to_string()));
+            Ok(())
+        }
+        Statement::AlterIndex {
+            name,
+            operation: AlterIndexOperation::RenameIndex { index_name },
         } => {
-            let user_type = match representation {
-                Some(UserDefinedTypeRepresentation::Enum { labels }) => {
-                    UserType::Enum(labels.into_iter().map(|l| l.value).collect())
-                }
-                Some(UserDefinedTypeRepresentation::Composite { attributes }) => {
-                    UserType::Composite(
-                        attributes
-                            .into_iter()
-                            .map(|a| {
-                                (canonical_name(&a.name.to_string()), {
-                                    canonical_type(&a.data_type.to_string())
-                                })
-                            })
-                            .collect(),
-                    )
-                }
-                _ => return Err("only enum and composite types are supported".into()),
-            };
-            schema
-                .types
-                .insert(canonical_name(&name.to_string()), user_type);
-            Ok(())
-        }
-        Statement::AlterType(alter) => {
-            let name = canonical_name(&alter.name.to_string());
-            let Some(UserType::Enum(labels)) = schema.types.get_mut(&name) else {
-                return Err(format!("type {name} is not an enum the schema knows"));
-            };
-            match alter.operation {
-                AlterTypeOperation::AddValue(add) => {
-                    objects::add_enum_value(labels, add.value.value, add.position);
-                }
-                AlterTypeOperation::RenameValue(rename) => {
-                    for label in labels.iter_mut() {
-                        if *label == rename.from.value {
-                            label.clone_from(&rename.to.value);
-                        }
-                    }
-                }
-                AlterTypeOperation::Rename(rename) => {
-                    let user_type = schema.types.remove(&name).unwrap_or(UserType::Enum(vec![]));
-                    schema
-                        .types
-                        .insert(canonical_name(&rename.new_name.to_string()), user_type);
-                }
-            }
-            Ok(())
-        }
-        Statement::CreateDomain(domain) => {
-            let name = canonical_name(&domain.name.to_string());
-            let mut checks = std::collections::BTreeMap::new();
-            let mut not_null = false;
-            for constraint in domain.constraints {
-                if let TableConstraint::Check(mut check) = constraint {
-                    let constraint_name = match check.name.take() {
-                        Some(n) => n.value,
-                        None => objects::free_name(&checks, &name, None, "check"),
-                    };
-                    checks.insert(constraint_name, canonical_text(&check.to_string()));
-                }
-            }
-            if canonical_text(&format!("{}", domain.data_type)).contains("not null") {
-                not_null = true;
-            }
-            schema.types.insert(
-                name,
-                UserType::Domain(Domain {
-                    base: canonical_type(&domain.data_type.to_string()),
-                    default: domain.default.map(|d| canonical_text(&d.to_string())),
-                    not_null,
-                    checks,
-                }),
+            objects::rename_index(
+                schema,
+                &canonical_name(&name.to_string()),
+                &canonical_name(&index_name.to_string()),
             );
             Ok(())
         }
@@ -224,6 +238,14 @@ fn apply(schema: &mut Schema, statement: Statement) -> Result<(), String> {
                 .remove(&(table, canonical_name(&drop.trigger_name.to_string())));
             Ok(())
         }
+        Statement::DropProcedure { proc_desc, .. } => {
+            for function in proc_desc {
+                let name = canonical_name(&function.name.to_string());
+                let key = objects::signature(&name, function.args.as_deref().unwrap_or(&[]));
+                schema.functions.remove(&key);
+            }
+            Ok(())
+        }
         Statement::DropFunction(drop) => {
             for function in drop.func_desc {
                 let name = canonical_name(&function.name.to_string());
@@ -238,7 +260,7 @@ fn apply(schema: &mut Schema, statement: Statement) -> Result<(), String> {
             comment,
             ..
         } => comment_on(schema, object_type, &object_name, comment),
-        _ => Ok(()),
+        _ => Err(cannot_follow(text)),
     }
 }
 
@@ -291,6 +313,7 @@ fn alter_table(
     schema: &mut Schema,
     name: &str,
     operation: AlterTableOperation,
+    text: &str,
 ) -> Result<(), String> {
     let Some(table) = schema.tables.get_mut(name) else {
         return Err(format!("table {name} does not exist"));
@@ -381,7 +404,8 @@ fn alter_table(
                 }
             }
         }
-        _ => {}
+        AlterTableOperation::OwnerTo { .. } => {}
+        _ => return Err(cannot_follow(text)),
     }
     Ok(())
 }
@@ -425,7 +449,12 @@ fn create_index(schema: &mut Schema, mut index: CreateIndex) -> Result<(), Strin
     Ok(())
 }
 
-fn drop_object(schema: &mut Schema, object_type: ObjectType, name: &str) {
+fn drop_object(
+    schema: &mut Schema,
+    object_type: ObjectType,
+    name: &str,
+    text: &str,
+) -> Result<(), String> {
     match object_type {
         ObjectType::Table => {
             schema.tables.remove(name);
@@ -448,8 +477,10 @@ fn drop_object(schema: &mut Schema, object_type: ObjectType, name: &str) {
         ObjectType::Type => {
             schema.types.remove(name);
         }
-        _ => {}
+        ObjectType::Role => {}
+        _ => return Err(cannot_follow(text)),
     }
+    Ok(())
 }
 
 fn comment_on(
@@ -478,72 +509,4 @@ fn comment_on(
         None => schema.comments.remove(&target),
     };
     Ok(())
-}
-
-/// `ALTER TABLE t ADD CONSTRAINT n UNIQUE|PRIMARY KEY USING INDEX i`, which sqlparser cannot
-/// read: the index becomes the constraint.
-fn constraint_using_index(schema: &mut Schema, text: &str) -> Option<Result<(), String>> {
-    let words = canonical_text(text.trim().trim_end_matches(';'));
-    let words: Vec<&str> = words.split(' ').collect();
-    let (table, name, kind, index) = match words.as_slice() {
-        [
-            "alter",
-            "table",
-            table,
-            "add",
-            "constraint",
-            name,
-            "unique",
-            "using",
-            "index",
-            index,
-        ] => (*table, *name, ConstraintKind::Unique, *index),
-        [
-            "alter",
-            "table",
-            table,
-            "add",
-            "constraint",
-            name,
-            "primary",
-            "key",
-            "using",
-            "index",
-            index,
-        ] => (*table, *name, ConstraintKind::PrimaryKey, *index),
-        _ => return None,
-    };
-    let (table, name, index) = (
-        canonical_name(table),
-        canonical_name(name),
-        canonical_name(index),
-    );
-    let Some(found) = schema.indexes.remove(&index) else {
-        return Some(Err(format!("index {index} does not exist")));
-    };
-    let keyword = if kind == ConstraintKind::Unique {
-        "UNIQUE"
-    } else {
-        "PRIMARY KEY"
-    };
-    let Some(target) = schema.tables.get_mut(&table) else {
-        return Some(Err(format!("table {table} does not exist")));
-    };
-    if kind == ConstraintKind::PrimaryKey {
-        for column in &found.key {
-            if let Some(column) = target.column_mut(column) {
-                column.not_null = true;
-            }
-        }
-    }
-    target.constraints.insert(
-        name,
-        super::model::Constraint {
-            kind,
-            definition: canonical_text(&format!("{keyword} ({})", found.key.join(", "))),
-            columns: found.key,
-            references: None,
-        },
-    );
-    Some(Ok(()))
 }

@@ -4,14 +4,16 @@
 
 mod compare;
 mod load;
+mod load_types;
 mod model;
 mod objects;
 mod render;
 mod table_diff;
+mod type_diff;
 
 pub use compare::{DiffOptions, Refusal, compare};
 pub use load::LoadError;
-pub use model::Schema;
+pub use model::{Domain, Schema, UserType};
 pub use render::{PlannedFile, plan_files};
 
 use std::path::Path;
@@ -46,7 +48,7 @@ impl std::error::Error for SchemaError {}
 fn render_load_errors(errors: &[LoadError]) -> String {
     errors
         .iter()
-        .map(|e| format!("{}: `{}`: {}", e.file, e.statement, e.message))
+        .map(|e| format!("{}:{}: `{}`: {}", e.file, e.line, e.statement, e.message))
         .collect::<Vec<_>>()
         .join("\n")
 }

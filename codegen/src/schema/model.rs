@@ -104,6 +104,8 @@ pub enum UserType {
 pub struct Domain {
     /// Canonical base type.
     pub base: String,
+    /// `COLLATE` collation, as written (`"C"`).
+    pub collation: Option<String>,
     /// Default expression.
     pub default: Option<String>,
     /// NOT NULL.
@@ -147,6 +149,17 @@ pub struct Function {
     pub arg_names: Vec<String>,
     /// A procedure.
     pub procedure: bool,
+}
+
+impl Function {
+    /// `FUNCTION` or `PROCEDURE`, as DROP names it.
+    pub fn keyword(&self) -> &'static str {
+        if self.procedure {
+            "PROCEDURE"
+        } else {
+            "FUNCTION"
+        }
+    }
 }
 
 impl Schema {

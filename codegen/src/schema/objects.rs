@@ -306,3 +306,114 @@ pub fn create_function(schema: &mut Schema, mut function: CreateFunction) -> Res
     );
     Ok(())
 }
+
+/// Reads a procedure (given as the `CREATE FUNCTION` sqlparser can read).
+pub fn create_procedure(schema: &mut Schema, function: CreateFunction) -> Result<(), String> {
+    let name = canonical_name(&function.name.to_string());
+    let key = signature(&name, function.args.as_deref().unwrap_or(&[]));
+    create_function(schema, function)?;
+    if let Some(procedure) = schema.functions.get_mut(&key) {
+        procedure.procedure = true;
+        procedure.create = procedure
+            .create
+            .replacen("create function", "create procedure", 1);
+    }
+    Ok(())
+}
+
+/// A view under its new name (`ALTER VIEW old RENAME TO new`).
+pub fn renamed_view(mut view: View, old: &str, new: &str) -> View {
+    view.create = view.create.replacen(
+        &format!("view {old} "),
+        &format!("view {} ", canonical_name(new)),
+        1,
+    );
+    view
+}
+
+/// `ALTER INDEX old RENAME TO new`: an index, or the index of a constraint (which
+/// PostgreSQL renames with it).
+pub fn rename_index(schema: &mut Schema, old: &str, new: &str) {
+    if let Some(mut index) = schema.indexes.remove(old) {
+        index.create = index.create.replacen(
+            &format!(" index {old} on "),
+            &format!(" index {new} on "),
+            1,
+        );
+        schema.indexes.insert(new.to_string(), index);
+        return;
+    }
+    for table in schema.tables.values_mut() {
+        if let Some(constraint) = table.constraints.remove(old) {
+            table.constraints.insert(new.to_string(), constraint);
+        }
+    }
+}
+
+/// `ALTER TABLE t ADD CONSTRAINT n UNIQUE|PRIMARY KEY USING INDEX i`, which sqlparser cannot
+/// read: the index becomes the constraint.
+pub fn constraint_using_index(schema: &mut Schema, text: &str) -> Option<Result<(), String>> {
+    let words = canonical_text(text.trim().trim_end_matches(';'));
+    let words: Vec<&str> = words.split(' ').collect();
+    let (table, name, kind, index) = match words.as_slice() {
+        [
+            "alter",
+            "table",
+            table,
+            "add",
+            "constraint",
+            name,
+            "unique",
+            "using",
+            "index",
+            index,
+        ] => (*table, *name, ConstraintKind::Unique, *index),
+        [
+            "alter",
+            "table",
+            table,
+            "add",
+            "constraint",
+            name,
+            "primary",
+            "key",
+            "using",
+            "index",
+            index,
+        ] => (*table, *name, ConstraintKind::PrimaryKey, *index),
+        _ => return None,
+    };
+    let (table, name, index) = (
+        canonical_name(table),
+        canonical_name(name),
+        canonical_name(index),
+    );
+    let Some(found) = schema.indexes.remove(&index) else {
+        return Some(Err(format!("index {index} does not exist")));
+    };
+    let keyword = if kind == ConstraintKind::Unique {
+        "UNIQUE"
+    } else {
+        "PRIMARY KEY"
+    };
+    let Some(target) = schema.tables.get_mut(&table) else {
+        return Some(Err(format!("table {table} does not exist")));
+    };
+    if kind == ConstraintKind::PrimaryKey {
+        for column in &found.key {
+            if let Some(column) = target.column_mut(column) {
+                column.not_null = true;
+            }
+        }
+    }
+    target.constraints.insert(
+        name,
+        super::model::Constraint {
+            kind,
+            definition: canonical_text(&format!("{keyword} ({})", found.key.join(", "))),
+            columns: found.key,
+            references: None,
+        },
+    );
+    Some(Ok(()))
+}

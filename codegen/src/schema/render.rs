@@ -50,6 +50,11 @@ pub fn plan_files(steps: &[Step]) -> Vec<PlannedFile> {
                 down.push('\n');
             }
         }
+        if phase == Phase::Concurrent {
+            // Without a transaction the setting would outlive the migration's session use.
+            up.push_str("RESET lock_timeout;\n");
+            down.push_str("RESET lock_timeout;\n");
+        }
         files.push(PlannedFile { suffix, up, down });
     }
     files

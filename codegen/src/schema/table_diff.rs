@@ -511,7 +511,7 @@ impl Plan<'_> {
                 self.steps.push(step(
                     Phase::Main,
                     format!("drop function {signature}"),
-                    vec![format!("DROP FUNCTION {signature};")],
+                    vec![format!("DROP {} {signature};", function.keyword())],
                     vec![format!("{};", function.create)],
                 ));
             }

@@ -40,10 +40,13 @@ pub enum SchemaChangeText {
         /// The statement as a plain `DROP VIEW`.
         drop_text: String,
     },
-    /// `CREATE DOMAIN … NOT NULL` (sqlparser lacks the NOT NULL domain constraint).
-    CreateNotNullDomain {
-        /// The statement without its NOT NULL constraints.
+    /// `CREATE DOMAIN … [NOT] NULL` (sqlparser lacks the NULL and NOT NULL domain
+    /// constraints).
+    CreateDomain {
+        /// The statement without its NULL and NOT NULL constraints.
         domain_text: String,
+        /// A NOT NULL constraint was written.
+        not_null: bool,
     },
     /// `CREATE [OR REPLACE] PROCEDURE …`.
     CreateProcedure {
@@ -98,8 +101,14 @@ pub fn schema_change_text(text: &str) -> Option<SchemaChangeText> {
         ["drop", "materialized", ..] => Some(SchemaChangeText::DropMaterializedView {
             drop_text: without_first(text, "MATERIALIZED", "")?,
         }),
-        ["create", "domain", ..] => domain_without_not_null(text)
-            .map(|domain_text| SchemaChangeText::CreateNotNullDomain { domain_text }),
+        ["create", "domain", ..] => {
+            domain_without_null_constraints(text).map(|(domain_text, not_null)| {
+                SchemaChangeText::CreateDomain {
+                    domain_text,
+                    not_null,
+                }
+            })
+        }
         ["create", "procedure", ..] | ["create", "or", _, "procedure", ..] => {
             Some(SchemaChangeText::CreateProcedure {
                 function_text: without_first(text, "PROCEDURE", "FUNCTION")?,
@@ -131,25 +140,33 @@ pub fn changes_catalog(text: &str) -> bool {
     )
 }
 
-/// The `CREATE DOMAIN` text without its NOT NULL constraints, when it has one: `NOT NULL`
-/// (with its `CONSTRAINT name`, if any) outside parentheses, quotes and comments, and not
-/// part of `IS NOT NULL`. A `CHECK (VALUE IS NOT NULL)` is not one: PostgreSQL leaves
-/// such a domain's `typnotnull` false.
-pub fn domain_without_not_null(text: &str) -> Option<String> {
+/// The `CREATE DOMAIN` text without its `NULL` and `NOT NULL` constraints (with their
+/// `CONSTRAINT name`, if any), and whether one was `NOT NULL`; `None` when it has neither.
+/// Only words outside parentheses, quotes and comments count: neither `IS NOT NULL` nor
+/// `DEFAULT NULL` is a constraint, and a `CHECK (VALUE IS NOT NULL)` leaves PostgreSQL's
+/// `typnotnull` false.
+pub fn domain_without_null_constraints(text: &str) -> Option<(String, bool)> {
     let lexemes = lexemes(text)?;
     let mut cuts = Vec::new();
-    for (k, pair) in lexemes.windows(2).enumerate() {
-        let is_constraint = pair[0].is_top_level_word("not")
-            && pair[1].is_top_level_word("null")
-            && (k == 0 || !lexemes[k - 1].is_top_level_word("is"));
-        if !is_constraint {
+    let mut not_null = false;
+    let follows = |k: usize, word: &str| k > 0 && lexemes[k - 1].is_top_level_word(word);
+    for (k, lexeme) in lexemes.iter().enumerate() {
+        if !lexeme.is_top_level_word("null") || follows(k, "is") || follows(k, "default") {
             continue;
         }
-        let start = match k.checked_sub(2).map(|at| &lexemes[at]) {
+        let mut first = k;
+        if follows(k, "not") {
+            if k > 1 && lexemes[k - 2].is_top_level_word("is") {
+                continue;
+            }
+            not_null = true;
+            first = k - 1;
+        }
+        let start = match first.checked_sub(2).map(|at| &lexemes[at]) {
             Some(named) if named.is_top_level_word("constraint") => named.start,
-            _ => pair[0].start,
+            _ => lexemes[first].start,
         };
-        cuts.push((start, pair[1].end));
+        cuts.push((start, lexeme.end));
     }
     if cuts.is_empty() {
         return None;
@@ -161,7 +178,7 @@ pub fn domain_without_not_null(text: &str) -> Option<String> {
         copied = end;
     }
     out.push_str(&text[copied..]);
-    Some(out)
+    Some((out, not_null))
 }
 
 /// The object kind a `CREATE`, `ALTER` or `DROP` names, after `OR REPLACE` and modifiers
@@ -327,27 +344,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_top_level_not_null_makes_a_not_null_domain() {
+    fn only_top_level_null_and_not_null_are_domain_constraints() {
+        let cut = |text| domain_without_null_constraints(text);
         assert_eq!(
-            domain_without_not_null("CREATE DOMAIN d AS text NOT NULL CHECK (VALUE <> '')")
-                .as_deref(),
-            Some("CREATE DOMAIN d AS text  CHECK (VALUE <> '')")
+            cut("CREATE DOMAIN d AS text NOT NULL CHECK (VALUE <> '')"),
+            Some(("CREATE DOMAIN d AS text  CHECK (VALUE <> '')".into(), true))
         );
         assert_eq!(
-            domain_without_not_null("CREATE DOMAIN d AS int CONSTRAINT \"nn\" NOT NULL").as_deref(),
-            Some("CREATE DOMAIN d AS int ")
+            cut("CREATE DOMAIN d AS int CONSTRAINT \"nn\" NOT NULL"),
+            Some(("CREATE DOMAIN d AS int ".into(), true))
+        );
+        assert_eq!(
+            cut("CREATE DOMAIN d AS text COLLATE \"C\" NULL DEFAULT NULL"),
+            Some((
+                "CREATE DOMAIN d AS text COLLATE \"C\"  DEFAULT NULL".into(),
+                false
+            ))
         );
         for not_a_constraint in [
             "CREATE DOMAIN d AS text CHECK (VALUE IS NOT NULL)",
             "CREATE DOMAIN d AS text CONSTRAINT c CHECK (VALUE IS NOT NULL AND VALUE <> '')",
             "CREATE DOMAIN d AS text DEFAULT ' NOT NULL' -- NOT NULL",
             "CREATE DOMAIN d AS text DEFAULT $$ NOT NULL $$",
+            "CREATE DOMAIN d AS text DEFAULT NULL",
         ] {
-            assert_eq!(
-                domain_without_not_null(not_a_constraint),
-                None,
-                "{not_a_constraint}"
-            );
+            assert_eq!(cut(not_a_constraint), None, "{not_a_constraint}");
         }
     }
 

@@ -3,6 +3,7 @@
 //! (sqlparser, PostgreSQL dialect), the tree squawk's lint rules walk (`lint_tree`), rewrites
 //! of query text sqlparser cannot read, and utility statements recognised from their tokens.
 
+pub mod alter_text;
 pub mod ddl;
 pub mod do_block;
 pub mod grammar;

@@ -107,6 +107,13 @@ pub(super) fn apply_text(
     if let Some(rest) = crate::syntax::grammar::without_constraint_checking_commands(text) {
         return apply_text(catalog, typer, &rest);
     }
+    if let Some((name, action)) = crate::syntax::alter_text::alter_domain_text(text) {
+        types::alter_domain(catalog, &name, action);
+        return Ok(());
+    }
+    if let Some((name, action)) = crate::syntax::alter_text::alter_attribute_text(text) {
+        return types::alter_attribute(catalog, &name, action);
+    }
     if let Some(change) = schema_change_text(text)
         && let Some(result) = apply_schema_change_text(catalog, typer, change)
     {
@@ -160,9 +167,10 @@ fn apply_schema_change_text(
                     .try_for_each(|statement| apply(catalog, typer, statement)),
             )
         }
-        SchemaChangeText::CreateNotNullDomain { domain_text } => {
-            Some(types::create_not_null_domain(catalog, &domain_text))
-        }
+        SchemaChangeText::CreateDomain {
+            domain_text,
+            not_null,
+        } => Some(types::create_domain_text(catalog, &domain_text, not_null)),
         SchemaChangeText::CreateProcedure { function_text } => {
             routines::create_procedure(catalog, &function_text);
             Some(Ok(()))

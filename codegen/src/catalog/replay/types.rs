@@ -10,6 +10,8 @@ use super::super::{
     Catalog, ColumnDef, Ty, UserType, UserTypeDef, ident, object_name, resolve_type,
 };
 use super::parse_or_explain;
+use crate::syntax::alter_text::{AlterAttributeText, AlterDomainText};
+use crate::syntax::words::QualifiedName;
 
 /// Adds the domains information_schema's columns are declared with (PostgreSQL reports
 /// these names when it describes such a column).
@@ -98,7 +100,7 @@ pub(super) fn alter_type(catalog: &mut Catalog, alter: AlterType) -> Result<(), 
 }
 
 /// `CREATE DOMAIN`; `not_null` when the domain has a NOT NULL constraint (which sqlparser
-/// cannot read: see `create_not_null_domain`).
+/// cannot read: see `create_domain_text`).
 pub(super) fn create_domain(
     catalog: &mut Catalog,
     domain: &CreateDomain,
@@ -117,15 +119,17 @@ pub(super) fn create_domain(
     Ok(())
 }
 
-/// `CREATE DOMAIN … NOT NULL`, given as the text without its NOT NULL constraints.
-pub(super) fn create_not_null_domain(
+/// `CREATE DOMAIN … [NOT] NULL`, given as the text without its NULL and NOT NULL
+/// constraints.
+pub(super) fn create_domain_text(
     catalog: &mut Catalog,
     domain_text: &str,
+    not_null: bool,
 ) -> Result<(), String> {
     let statements = parse_or_explain(domain_text, "domain")?;
     for statement in statements {
         if let Statement::CreateDomain(domain) = statement {
-            create_domain(catalog, &domain, true)?;
+            create_domain(catalog, &domain, not_null)?;
         }
     }
     Ok(())
@@ -159,4 +163,68 @@ fn rename_type_uses(catalog: &mut Catalog, old: &str, new: &str) {
             }
         }
     }
+}
+
+/// `ALTER DOMAIN`: of what the catalog keeps, only NOT NULL changes.
+pub(super) fn alter_domain(catalog: &mut Catalog, name: &str, action: AlterDomainText) {
+    let key = QualifiedName::from_written(name).in_public();
+    if let Some(UserType {
+        def: UserTypeDef::Domain { not_null, .. },
+        ..
+    }) = catalog.types.get_mut(&key)
+    {
+        match action {
+            AlterDomainText::SetNotNull => *not_null = true,
+            AlterDomainText::DropNotNull => *not_null = false,
+            _ => {}
+        }
+    }
+}
+
+/// `ALTER TYPE … {ADD | DROP | ALTER} ATTRIBUTE` on a composite type.
+pub(super) fn alter_attribute(
+    catalog: &mut Catalog,
+    name: &str,
+    action: AlterAttributeText,
+) -> Result<(), String> {
+    let key = QualifiedName::from_written(name).in_public();
+    let resolve = |catalog: &Catalog, ty: &str| -> Result<Ty, String> {
+        let text = format!("CREATE TYPE pgbake_attribute AS (a {ty})");
+        match parse_or_explain(&text, "attribute type")?.pop() {
+            Some(Statement::CreateType {
+                representation: Some(UserDefinedTypeRepresentation::Composite { attributes }),
+                ..
+            }) if attributes.len() == 1 => Ok(resolve_type(catalog, &attributes[0].data_type)?.0),
+            _ => Err(format!("cannot read the attribute type {ty}")),
+        }
+    };
+    let ty = match &action {
+        AlterAttributeText::Add(_, ty) | AlterAttributeText::SetType(_, ty) => {
+            Some(resolve(catalog, ty)?)
+        }
+        AlterAttributeText::Drop(_) => None,
+    };
+    let Some(UserType {
+        def: UserTypeDef::Composite(columns),
+        ..
+    }) = catalog.types.get_mut(&key)
+    else {
+        return Err(format!("type {name} is not a composite type"));
+    };
+    match (action, ty) {
+        (AlterAttributeText::Add(attribute, _), Some(ty)) => columns.push(ColumnDef {
+            name: attribute,
+            ty,
+            not_null: false,
+            has_default: false,
+        }),
+        (AlterAttributeText::SetType(attribute, _), Some(ty)) => {
+            for column in columns.iter_mut().filter(|c| c.name == attribute) {
+                column.ty = ty.clone();
+            }
+        }
+        (AlterAttributeText::Drop(attribute), _) => columns.retain(|c| c.name != attribute),
+        _ => {}
+    }
+    Ok(())
 }
