@@ -69,7 +69,9 @@ fn main() -> std::process::ExitCode {
             }),
             dir if !corpora.is_empty() => corpora.last_mut().unwrap().dirs.push(dir.into()),
             other => {
-                eprintln!("unexpected `{other}`: the first argument after the options is `--corpus LABEL`");
+                eprintln!(
+                    "unexpected `{other}`: the first argument after the options is `--corpus LABEL`"
+                );
                 return std::process::ExitCode::from(2);
             }
         }
@@ -104,8 +106,14 @@ fn main() -> std::process::ExitCode {
                     None => ("-".to_string(), "-".to_string()),
                     Some(_) => {
                         let truth = |s: &&&Statement| matches!(s.server, Some(Ok(())));
-                        let fr = of_kind.iter().filter(|s| truth(s) && !s.accepted[p]).count();
-                        let fa = of_kind.iter().filter(|s| !truth(s) && s.accepted[p]).count();
+                        let fr = of_kind
+                            .iter()
+                            .filter(|s| truth(s) && !s.accepted[p])
+                            .count();
+                        let fa = of_kind
+                            .iter()
+                            .filter(|s| !truth(s) && s.accepted[p])
+                            .count();
                         (fr.to_string(), fa.to_string())
                     }
                 };
@@ -286,13 +294,13 @@ async fn judge_on_server(server: &str, unit: &mut [Statement]) {
                     // A failed statement inside a transaction the script opened aborts it.
                     let _ = client.batch_execute("ROLLBACK").await;
                     match error.as_db_error() {
-                    Some(db)
-                        if db.code() == &tokio_postgres::error::SqlState::SYNTAX_ERROR
-                            && db.where_().is_none() =>
-                    {
-                        Err(db.message().to_string())
-                    }
-                    _ => Ok(()),
+                        Some(db)
+                            if db.code() == &tokio_postgres::error::SqlState::SYNTAX_ERROR
+                                && db.where_().is_none() =>
+                        {
+                            Err(db.message().to_string())
+                        }
+                        _ => Ok(()),
                     }
                 }
             };
