@@ -292,7 +292,7 @@ pub(crate) fn different_migration_set(
 ) -> Option<Error> {
     let renamed = applied.iter().find_map(|row| {
         let migration = migrations.iter().find(|m| m.version == row.version)?;
-        (migration.name != row.name).then(|| (row, migration))
+        (migration.name != row.name).then_some((row, migration))
     });
     let lowest_applied = applied.iter().min_by_key(|r| r.version);
     let lowest_here = migrations.iter().min_by_key(|m| m.version);

@@ -128,7 +128,7 @@ fn main() -> std::process::ExitCode {
         details.extend(
             statements
                 .into_iter()
-                .filter(|s| disagreement(s))
+                .filter(disagreement)
                 .map(|s| (corpus.label.clone(), s)),
         );
     }
