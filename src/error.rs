@@ -109,18 +109,23 @@ pub enum Error {
     },
 
     /// The database was migrated by a different migration set: an applied version has
-    /// another name in this build (another application's history, or a renumbered folder).
+    /// another name in this build, or the history and this build share no version at all
+    /// (another application's history, or a renumbered folder).
     #[error(
-        "the database was migrated by a different migration set: its V{version} is `{applied_name}`, this build's V{version} is `{name}`; \
-         point DATABASE_URL at this application's own database (or a new one), or deploy the build that migrated it; nothing was changed"
+        "the database was migrated by a different migration set: {}; \
+         point DATABASE_URL at this application's own database (or a new one), or deploy the build that migrated it; nothing was changed",
+        different_set_evidence(*applied_version, applied_name, *version, name)
     )]
     DifferentMigrationSet {
-        /// The version both sets have.
+        /// The database's version that shows it: the version both sets have under different
+        /// names, or the database's lowest when they share none.
+        applied_version: i64,
+        /// Its name in the database's history table.
+        applied_name: String,
+        /// This build's counterpart: the same version, or this build's lowest.
         version: i64,
         /// Its name in this build.
         name: &'static str,
-        /// Its name in the database's history table.
-        applied_name: String,
     },
 
     /// The database has a migration this build does not know.
@@ -294,5 +299,22 @@ pub(crate) fn describe_db_error(error: &tokio_postgres::Error) -> String {
             }
             text
         }
+    }
+}
+
+/// What shows that the database holds another migration set, for
+/// [`Error::DifferentMigrationSet`].
+fn different_set_evidence(
+    applied_version: i64,
+    applied_name: &str,
+    version: i64,
+    name: &str,
+) -> String {
+    if applied_version == version {
+        format!("its V{version} is `{applied_name}`, this build's V{version} is `{name}`")
+    } else {
+        format!(
+            "its history starts at V{applied_version}__{applied_name}, this build's at V{version}__{name}, and no version is in both"
+        )
     }
 }

@@ -233,19 +233,15 @@ impl Migrator {
     fn pending(&self, applied: &[HistoryRow]) -> Result<Vec<&'static EmbeddedMigration>, Error> {
         let embedded: BTreeMap<i64, &'static EmbeddedMigration> =
             self.migrations.iter().map(|m| (m.version, m)).collect();
+        if let Some(error) = different_migration_set(applied, self.migrations) {
+            return Err(error);
+        }
         for row in applied {
             match embedded.get(&row.version) {
                 None => {
                     return Err(Error::MigrationMissing {
                         version: row.version,
                         name: row.name.clone(),
-                    });
-                }
-                Some(migration) if migration.name != row.name => {
-                    return Err(Error::DifferentMigrationSet {
-                        version: row.version,
-                        name: migration.name,
-                        applied_name: row.name.clone(),
                     });
                 }
                 Some(migration) => {
@@ -284,6 +280,39 @@ impl Migrator {
         }
         Ok(pending)
     }
+}
+
+/// The error when `applied` comes from another migration set than `migrations`: a version
+/// both have under different names, or (both non-empty) no version in common at all. Sharing
+/// some versions under the same names is the same set: an applied version this build lacks
+/// is then a missing file, as refinery's `abort_missing` and Flyway's `validate` see it.
+pub(crate) fn different_migration_set(
+    applied: &[HistoryRow],
+    migrations: &[EmbeddedMigration],
+) -> Option<Error> {
+    let renamed = applied.iter().find_map(|row| {
+        let migration = migrations.iter().find(|m| m.version == row.version)?;
+        (migration.name != row.name).then_some((row, migration))
+    });
+    let lowest_applied = applied.iter().min_by_key(|r| r.version);
+    let lowest_here = migrations.iter().min_by_key(|m| m.version);
+    let (row, migration) = match (renamed, lowest_applied, lowest_here) {
+        (Some(pair), _, _) => pair,
+        (None, Some(row), Some(migration))
+            if !applied
+                .iter()
+                .any(|r| migrations.iter().any(|m| m.version == r.version)) =>
+        {
+            (row, migration)
+        }
+        _ => return None,
+    };
+    Some(Error::DifferentMigrationSet {
+        applied_version: row.version,
+        applied_name: row.name.clone(),
+        version: migration.version,
+        name: migration.name,
+    })
 }
 
 /// Creates the history table when it does not exist (refinery's definition).

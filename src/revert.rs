@@ -24,13 +24,17 @@ pub enum RevertTarget {
 pub const DOWN_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The applied migrations `target` would revert, newest first. Refuses, before anything
-/// changes, when one of them has no down script or is missing from this build.
+/// changes, when one of them has no down script or is missing from this build, or when the
+/// database holds a different migration set.
 pub async fn plan_revert(
     client: &tokio_postgres::Client,
     migrations: &'static [EmbeddedMigration],
     target: RevertTarget,
 ) -> Result<Vec<&'static EmbeddedMigration>, Error> {
     let history = read_history(client).await?;
+    if let Some(error) = crate::migrate::different_migration_set(&history, migrations) {
+        return Err(error);
+    }
     let mut applied: Vec<i64> = history.iter().map(|r| r.version).collect();
     applied.sort_unstable_by(|a, b| b.cmp(a));
     let chosen: Vec<i64> = match target {

@@ -23,7 +23,8 @@ pub struct MigrationStatus {
 pub enum Problem {
     /// Applied, but the file changed since.
     Edited,
-    /// Applied under another name: the database was migrated by a different migration set.
+    /// Applied under another name, or applied while the database and this build share no
+    /// version: the database was migrated by a different migration set.
     DifferentMigrationSet,
     /// Applied, but this build does not have it.
     MissingFromBinary,
@@ -36,9 +37,7 @@ impl Problem {
     pub fn as_str(self) -> &'static str {
         match self {
             Problem::Edited => "edited since applied",
-            Problem::DifferentMigrationSet => {
-                "applied under another name: the database has a different migration set"
-            }
+            Problem::DifferentMigrationSet => "the database has a different migration set",
             Problem::MissingFromBinary => "missing from this build",
             Problem::OutOfOrder => "pending but older than the newest applied",
         }
@@ -77,6 +76,10 @@ pub fn compare(history: &[HistoryRow], migrations: &[EmbeddedMigration]) -> Vec<
             problem,
         });
     }
+    let foreign = matches!(
+        crate::migrate::different_migration_set(history, migrations),
+        Some(Error::DifferentMigrationSet { applied_version, version, .. }) if applied_version != version
+    );
     for row in history {
         if !migrations.iter().any(|m| m.version == row.version) {
             rows.push(MigrationStatus {
@@ -84,7 +87,11 @@ pub fn compare(history: &[HistoryRow], migrations: &[EmbeddedMigration]) -> Vec<
                 name: row.name.clone(),
                 applied_on: Some(row.applied_on.clone()),
                 has_down: false,
-                problem: Some(Problem::MissingFromBinary),
+                problem: Some(if foreign {
+                    Problem::DifferentMigrationSet
+                } else {
+                    Problem::MissingFromBinary
+                }),
             });
         }
     }

@@ -297,3 +297,54 @@ fn duplicate_column_names_get_distinct_fields() {
         assert!(code.contains(field), "missing `{field}` in\n{code}");
     }
 }
+
+/// A crate with migrations and no queries never fails its build on replay: statements the
+/// replay cannot follow and a DO block it cannot see into are warnings, the build writes its
+/// files and returns them.
+#[test]
+fn a_crate_without_queries_builds_and_reports_replay_and_do_block_warnings() {
+    let root =
+        std::env::temp_dir().join(format!("pgbake-engine-no-queries-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("sql/migrations")).unwrap();
+    std::fs::write(
+        root.join("sql/migrations/V1__base.sql"),
+        "CREATE TABLE t (id bigint PRIMARY KEY);\n\
+         ALTER TABLE elsewhere ADD COLUMN note text;\n\
+         CREATE VIEW v AS SELECT id, no_such_column FROM t;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("sql/migrations/V2__mood.sql"),
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN \
+         CREATE TYPE mood AS ENUM ('ok'); END IF; END $$;\n",
+    )
+    .unwrap();
+    let out = root.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let built = pgbake_codegen::Builder::new(root.join("sql"))
+        .out_dir(&out)
+        .build();
+    let written = out.join("migrations.rs").exists();
+    let _ = std::fs::remove_dir_all(&root);
+    let report = built.unwrap_or_else(|e| panic!("a crate without queries failed its build:\n{e}"));
+    assert!(written, "migrations.rs was not written");
+    assert_eq!(report.migrations.len(), 2);
+    assert!(report.queries.is_empty());
+    let warnings: Vec<(pgbake_codegen::Code, String)> = report
+        .warnings
+        .iter()
+        .map(|w| (w.code, format!("{}:{}", w.file, w.line_column().0)))
+        .collect();
+    use pgbake_codegen::Code::{DoBlock, Replay};
+    assert!(
+        matches!(warnings.as_slice(), [(Replay, a), (Replay, b), (DoBlock, c)]
+            if a.ends_with("V1__base.sql:2") && b.ends_with("V1__base.sql:3") && c.ends_with("V2__mood.sql:1")),
+        "{warnings:?}"
+    );
+    assert!(
+        (report.warnings.iter()).all(|w| w.severity == pgbake_codegen::Severity::Warning),
+        "{:?}",
+        report.warnings
+    );
+}

@@ -284,3 +284,65 @@ fn prefer_bigint_over_int_is_about_key_columns_only() {
         );
     }
 }
+
+/// `Builder::lint_baseline(v)`: migrations up to `v` are not linted (they ran everywhere
+/// already), later ones are; it replaces the baseline of `sql/pgbake.toml`, and a build in
+/// the same `OUT_DIR` with another baseline does not reuse the last build's findings.
+#[test]
+fn a_lint_baseline_skips_the_migrations_up_to_it_and_lints_the_later_ones() {
+    let root = std::env::temp_dir().join(format!("pgbake-lint-baseline-{}", std::process::id()));
+    let migrations = root.join("sql/migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    std::fs::write(
+        migrations.join("V1__users.sql"),
+        "CREATE TABLE users (id uuid PRIMARY KEY, email text, name text, city text);",
+    )
+    .unwrap();
+    for (version, column) in [(2, "email"), (3, "name"), (4, "city")] {
+        std::fs::write(
+            migrations.join(format!("V{version}__{column}_index.sql")),
+            format!(
+                "SET LOCAL lock_timeout = '5s';\nCREATE INDEX users_{column} ON users ({column});"
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::write(root.join("sql/pgbake.toml"), "lint_baseline = 4\n").unwrap();
+    let out = root.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let linted = |baseline: Option<i64>| -> Vec<String> {
+        let mut builder = pgbake_codegen::Builder::new(root.join("sql")).out_dir(&out);
+        if let Some(version) = baseline {
+            builder = builder.lint_baseline(version);
+        }
+        let report = builder.build().unwrap_or_else(|e| panic!("{e}"));
+        let mut files: Vec<String> = (report.lints.iter())
+            .map(|f| {
+                let file = &f.diagnostic.file;
+                file[file.rfind('/').map_or(0, |i| i + 1)..].to_string()
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let from_config = linted(None);
+    let after_two = linted(Some(2));
+    let after_one = linted(Some(1));
+    let after_all = linted(Some(4));
+    let _ = std::fs::remove_dir_all(&root);
+    assert_eq!(
+        from_config,
+        Vec::<String>::new(),
+        "pgbake.toml's baseline 4"
+    );
+    assert_eq!(after_two, ["V3__name_index.sql", "V4__city_index.sql"]);
+    assert_eq!(
+        after_one,
+        [
+            "V2__email_index.sql",
+            "V3__name_index.sql",
+            "V4__city_index.sql"
+        ]
+    );
+    assert_eq!(after_all, Vec::<String>::new());
+}

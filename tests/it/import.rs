@@ -254,3 +254,74 @@ async fn adopt_refuses_a_history_with_versions_the_folder_lacks_and_changes_noth
     assert!(error.contains("no _sqlx_migrations table"), "{error}");
     let _ = std::fs::remove_dir_all(&sql);
 }
+
+/// `pgbake migrate adopt` and `pgbake migrate check` as a user types them, on a folder
+/// imported from diesel and a database diesel migrated.
+#[tokio::test]
+async fn the_adopt_and_check_commands_take_over_and_check_an_imported_history() {
+    let db = TestDatabase::empty().await.unwrap();
+    let client = db.connect().await.unwrap();
+    apply_like_diesel(&client, &fixture("diesel")).await;
+    let sql = temp_dir("adopt-command");
+    assert!(import("diesel", &fixture("diesel"), &sql).status.success());
+    let sql_arg = sql.to_str().unwrap();
+    let command = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--sql", sql_arg]);
+        let output = pgbake(&all, &[("DATABASE_URL", &db.url)]);
+        let stdout = text(&output.stdout);
+        let stderr = text(&output.stderr);
+        (output.status.success(), stdout, stderr)
+    };
+    let has_history = || async {
+        crate::value::<bool>(
+            &client,
+            "SELECT to_regclass('refinery_schema_history') IS NOT NULL",
+        )
+        .await
+    };
+
+    let (ok, stdout, stderr) = command(&["migrate", "adopt", "--from", "diesel", "--dry-run"]);
+    assert!(ok, "{stdout}{stderr}");
+    assert_eq!(stdout.matches("would record V").count(), 5, "{stdout}");
+    assert!(!has_history().await, "a dry run created the history table");
+
+    let (ok, stdout, stderr) = command(&["migrate", "adopt", "--from", "diesel"]);
+    assert!(ok, "{stdout}{stderr}");
+    assert_eq!(stdout.matches("recorded V").count(), 5, "{stdout}");
+    assert!(stdout.contains("(applied by diesel as "), "{stdout}");
+    let recorded: i64 = crate::value(&client, "SELECT count(*) FROM refinery_schema_history").await;
+    assert_eq!(recorded, 5);
+
+    // Only the new migration applies.
+    std::fs::write(
+        sql.join("migrations/V20990101000000__add_notes.sql"),
+        NEW_MIGRATION,
+    )
+    .unwrap();
+    let (ok, stdout, stderr) = command(&["migrate"]);
+    assert!(ok, "{stdout}{stderr}");
+    assert_eq!(stdout.matches("applied V").count(), 1, "{stdout}");
+    assert!(
+        stdout.contains("applied V20990101000000__add_notes"),
+        "{stdout}"
+    );
+    let (ok, stdout, stderr) = command(&["migrate", "status"]);
+    assert!(ok, "{stdout}{stderr}");
+
+    // Adopting twice refuses.
+    let (ok, _, stderr) = command(&["migrate", "adopt", "--from", "diesel"]);
+    assert!(!ok);
+    assert!(stderr.contains("already has"), "{stderr}");
+
+    // The imported history's down scripts revert their migrations, and every upgrade path
+    // ends where a fresh install does.
+    let (ok, stdout, stderr) = command(&["migrate", "check"]);
+    assert!(ok, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("of 6 migration(s), 0 failed"),
+        "{stdout}{stderr}"
+    );
+    assert!(stdout.contains("up, down, up"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&sql);
+}

@@ -165,7 +165,7 @@ async fn another_applications_history_is_a_different_migration_set_never_an_edit
     let tickets = migration_set(&[(1, "tickets", "CREATE TABLE tickets (id bigint);")]);
     let error = Migrator::new(tickets).run(&db.pool).await.unwrap_err();
     assert!(
-        matches!(&error, Error::DifferentMigrationSet { version: 1, name: "tickets", applied_name } if applied_name == "foundation"),
+        matches!(&error, Error::DifferentMigrationSet { version: 1, name: "tickets", applied_version: 1, applied_name } if applied_name == "foundation"),
         "{error}"
     );
     let message = error.to_string();
@@ -189,6 +189,69 @@ async fn another_applications_history_is_a_different_migration_set_never_an_edit
     let (ok, stdout, _) = run(&dir, &["migrate", "status"], &db);
     assert!(!ok, "a problem exits 1");
     assert!(stdout.contains("different migration set"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_history_sharing_no_version_with_the_build_is_a_different_migration_set_not_a_missing_file()
+ {
+    // The database holds pgbake's reference schema (V1__foundation, V2…); the user's crate
+    // numbers its migrations with timestamps.
+    let db = TestDatabase::new().await.unwrap();
+    let tickets = migration_set(&[
+        (
+            20240101120000,
+            "tickets",
+            "CREATE TABLE tickets (id bigint);",
+        ),
+        (20240102090000, "notes", "CREATE TABLE notes (id bigint);"),
+    ]);
+    let error = Migrator::new(tickets).run(&db.pool).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::DifferentMigrationSet { applied_version: 1, applied_name, version: 20240101120000, name: "tickets" } if applied_name == "foundation"),
+        "{error}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("different migration set")
+            && message.contains("V1__foundation")
+            && message.contains("V20240101120000__tickets")
+            && !message.contains("missing")
+            && !message.contains("restore"),
+        "{message}"
+    );
+    // Reverting refuses the same way, before touching anything.
+    let client = db.connect().await.unwrap();
+    let error = pgbake::plan_revert(&client, tickets, pgbake::RevertTarget::Steps(1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::DifferentMigrationSet { .. }),
+        "{error}"
+    );
+
+    // The command says so too, and `status` marks the database's rows that way.
+    let dir = project(
+        "no-common-version",
+        &[(
+            "V20240101120000__tickets.sql",
+            "CREATE TABLE tickets (id bigint);\n",
+        )],
+    );
+    let (ok, _, stderr) = run(&dir, &["migrate"], &db);
+    assert!(!ok);
+    assert!(
+        stderr.contains("different migration set")
+            && stderr.contains("V1__foundation")
+            && !stderr.contains("restore its file"),
+        "{stderr}"
+    );
+    let (ok, stdout, _) = run(&dir, &["migrate", "status"], &db);
+    assert!(!ok, "a problem exits 1");
+    assert!(
+        stdout.contains("different migration set") && !stdout.contains("missing from this build"),
+        "{stdout}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

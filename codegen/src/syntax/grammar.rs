@@ -27,9 +27,12 @@ pub fn check_grammar(text: &str) -> Result<(), GrammarError> {
     let (offset, length) = error_position(text, &message, &tokens);
     // PostgreSQL's scanner counts bytes; keep the span on character boundaries of `text`.
     let (offset, length) = on_char_boundaries(text, offset, length);
-    let specific = (message == "subquery in FROM must have an alias")
-        .then(|| "add an alias: `(SELECT …) AS sub`".to_string());
-    let hint = specific.or_else(|| hint(text, &tokens, offset)).unwrap_or_else(|| {
+    let specific = (message == "subquery in FROM must have an alias").then(|| {
+        "add an alias: `(SELECT …) AS sub` (PostgreSQL 16 and later accept a subquery without one; PostgreSQL 15, whose grammar pgbake checks with, does not)".to_string()
+    });
+    let hint = specific
+        .or_else(|| newer_syntax(text, &tokens, offset))
+        .or_else(|| hint(text, &tokens, offset)).unwrap_or_else(|| {
         if offset < text.len() && message.contains("at or near") {
             format!("PostgreSQL 15 cannot read the statement from `{}` on: check the syntax there", &text[offset..offset + length])
         } else {
@@ -244,6 +247,30 @@ fn error_position(text: &str, message: &str, tokens: &[ScanToken]) -> (usize, us
     }
 }
 
+/// Syntax that a newer PostgreSQL accepts and PostgreSQL 15 rejects, recognised from the
+/// tokens around `offset` (where PostgreSQL 15 stopped).
+fn newer_syntax(text: &str, tokens: &[ScanToken], offset: usize) -> Option<String> {
+    let at = tokens.iter().position(|t| t.start as usize == offset)?;
+    let word = |k: usize| {
+        (tokens.get(k)).map_or(String::new(), |t| token_text(text, t).to_ascii_uppercase())
+    };
+    if at >= 2 && word(at - 2) == "CONSTRAINT" && word(at) == "NOT" && word(at + 1) == "NULL" {
+        return Some(
+            "a named NOT NULL constraint (`CONSTRAINT name NOT NULL column`) is PostgreSQL 18 syntax (pg_dump 18 writes it); \
+             PostgreSQL 15 rejects it: write `NOT NULL` in the column's definition, or `ALTER TABLE … ALTER COLUMN column SET NOT NULL`"
+                .into(),
+        );
+    }
+    if at >= 1 && word(at - 1) == "RETURNING" && word(at) == "WITH" && word(at + 1) == "(" {
+        return Some(
+            "`RETURNING WITH (OLD AS …, NEW AS …)` is PostgreSQL 18 syntax; PostgreSQL 15 rejects it: \
+             return the new values only, or read the old ones in a CTE before the change"
+                .into(),
+        );
+    }
+    None
+}
+
 /// Keywords that begin a statement: a statement starting here after an unfinished one is
 /// most likely a missing `;`.
 const STATEMENT_STARTS: &[&str] = &[
@@ -347,6 +374,34 @@ fn unbalanced_parentheses(text: &str, tokens: &[ScanToken]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn syntax_of_a_newer_postgresql_is_named_as_such() {
+        for (sql, names) in [
+            (
+                "CREATE TABLE t (id int, CONSTRAINT t_id_not_null NOT NULL id)",
+                "PostgreSQL 18",
+            ),
+            (
+                "ALTER TABLE t ADD CONSTRAINT t_id_not_null NOT NULL id",
+                "PostgreSQL 18",
+            ),
+            (
+                "UPDATE t SET a = 1 RETURNING WITH (OLD AS o, NEW AS n) o.a, n.a",
+                "PostgreSQL 18",
+            ),
+            ("SELECT * FROM (SELECT 1)", "PostgreSQL 16"),
+        ] {
+            let error = super::check_grammar(sql).unwrap_err();
+            assert!(
+                error.hint.contains(names) && error.hint.contains("PostgreSQL 15"),
+                "{sql}: {error:?}"
+            );
+        }
+        // A NOT that is simply misplaced is not blamed on the version.
+        let error = super::check_grammar("CREATE TABLE t (id int NOT)").unwrap_err();
+        assert!(!error.hint.contains("PostgreSQL 18"), "{error:?}");
+    }
+
+    #[test]
     fn spans_stay_on_character_boundaries() {
         // A multi-byte character where PostgreSQL stops: no panic, a whole character.
         for text in [
@@ -406,9 +461,10 @@ mod tests {
         assert!(hint_of("SELECT a) FROM t").contains("closes no `(`"));
         let sql = "SELECT * FROM (SELECT 1)";
         let error = check_grammar(sql).unwrap_err();
-        assert_eq!(
-            (error.offset, error.hint.as_str()),
-            (14, "add an alias: `(SELECT …) AS sub`")
+        assert_eq!(error.offset, 14);
+        assert!(
+            error.hint.starts_with("add an alias: `(SELECT …) AS sub`"),
+            "{error:?}"
         );
     }
 
