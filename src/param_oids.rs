@@ -38,15 +38,16 @@ impl Plan {
         Plan { known, lookup }
     }
 
-    /// The types, each one of OID 0 replaced by the server's answer to the lookup.
+    /// The types, each one of OID 0 replaced by the server's answer to the lookup (with
+    /// built-ins only, the types themselves, taken without a copy: no retry needs them).
     pub(crate) async fn types(
-        &self,
+        &mut self,
         client: &impl TypeLookup,
     ) -> Result<Vec<Type>, tokio_postgres::Error> {
-        let mut types = self.known.clone();
         let Some(text) = &self.lookup else {
-            return Ok(types);
+            return Ok(std::mem::take(&mut self.known));
         };
+        let mut types = self.known.clone();
         let statement = client.lookup(text).await?;
         let mut found = statement.columns().iter().map(|c| c.type_().clone());
         for ty in types.iter_mut().filter(|ty| ty.oid() == 0) {
@@ -72,7 +73,7 @@ impl Plan {
 /// send for `$sql`, once more if [`Plan::retry`] says so.
 macro_rules! with_types {
     ($client:expr, $sql:expr, |$types:ident| $body:expr) => {{
-        let plan = $crate::param_oids::Plan::new($sql);
+        let mut plan = $crate::param_oids::Plan::new($sql);
         let $types = plan.types($client).await?;
         match $body {
             Err(error) if plan.retry($client, &error) => {
