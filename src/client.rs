@@ -7,6 +7,8 @@ use std::future::Future;
 use std::sync::OnceLock;
 
 use postgres_types::{Kind, ToSql, Type};
+
+use crate::param_oids::with_types;
 use tokio_postgres::Row;
 
 /// How statements reach the server (`DB_STATEMENT_MODE`).
@@ -59,8 +61,9 @@ pub enum ParamKind {
 }
 
 impl ParamType {
-    /// The `Type` to send: a built-in's own (with its OID), or for a type created by a
-    /// migration or an extension, one with OID 0 so the server infers it from the query.
+    /// The `Type` the client library knows: a built-in's own (with its OID), or for a type
+    /// created by a migration or an extension, one with OID 0, which statements replace
+    /// with the type the server names (see `param_oids`) before they send it.
     pub fn to_type(&self) -> Type {
         let element = match self.kind {
             ParamKind::Base => {
@@ -159,25 +162,38 @@ pub trait SessionClient: GenericClient {
     ) -> impl Future<Output = Result<tokio_postgres::CopyInSink<bytes::Bytes>, crate::Error>> + Send;
 }
 
-/// The types to prepare a statement with: what inference decided for each `$n`.
-fn param_types(sql: &Sql) -> Vec<Type> {
-    sql.param_types.iter().map(ParamType::to_type).collect()
-}
-
 /// Parameters paired with the types to send for an unnamed statement.
-fn typed<'a>(sql: &Sql, params: &[&'a (dyn ToSql + Sync)]) -> Vec<(&'a (dyn ToSql + Sync), Type)> {
-    params
-        .iter()
-        .zip(sql.param_types)
-        .map(|(value, ty)| (*value, ty.to_type()))
-        .collect()
+fn typed<'a>(
+    params: &[&'a (dyn ToSql + Sync)],
+    types: Vec<Type>,
+) -> Vec<(&'a (dyn ToSql + Sync), Type)> {
+    params.iter().copied().zip(types).collect()
 }
 
 // Each implementation first coerces `self` to the tokio-postgres type whose inherent
 // methods it calls, and prepares through `$prepare` with the inferred parameter types
-// (cached where the type has a cache).
+// (cached where the type has a cache). `$lookup` prepares the statement that names the
+// user-defined types among them and `$forget` drops it from the cache (see `param_oids`).
 macro_rules! generic_client {
-    ($ty:ty => $inner:ty, mode = |$m:ident| $mode:expr, prepare = |$this:ident, $sql:ident, $types:ident| $prepare:expr) => {
+    ($ty:ty => $inner:ty, mode = |$m:ident| $mode:expr,
+     prepare = |$this:ident, $sql:ident, $types:ident| $prepare:expr,
+     lookup = |$lthis:ident, $text:ident| $lookup:expr,
+     forget = |$fthis:ident, $ftext:ident| $forget:expr) => {
+        impl crate::param_oids::TypeLookup for $ty {
+            async fn lookup(
+                &self,
+                text: &str,
+            ) -> Result<tokio_postgres::Statement, tokio_postgres::Error> {
+                let ($lthis, $text) = (self, text);
+                $lookup
+            }
+
+            fn forget(&self, text: &str) -> bool {
+                let ($fthis, $ftext) = (self, text);
+                $forget
+            }
+        }
+
         impl GenericClient for $ty {
             fn statement_mode(&self) -> StatementMode {
                 let $m = self;
@@ -192,12 +208,18 @@ macro_rules! generic_client {
                 let inner: &$inner = self;
                 Ok(match self.statement_mode() {
                     StatementMode::Unnamed => {
-                        inner.query_typed(sql.text, &typed(sql, params)).await?
+                        with_types!(self, sql, |types| inner
+                            .query_typed(sql.text, &typed(params, types))
+                            .await)
                     }
                     StatementMode::Prepared => {
-                        let ($this, $sql, $types) = (self, sql.text, param_types(sql));
-                        let statement = $prepare?;
-                        inner.query(&statement, params).await?
+                        with_types!(self, sql, |types| {
+                            let ($this, $sql, $types) = (self, sql.text, types);
+                            match $prepare {
+                                Ok(statement) => inner.query(&statement, params).await,
+                                Err(error) => Err(error),
+                            }
+                        })
                     }
                 })
             }
@@ -210,12 +232,18 @@ macro_rules! generic_client {
                 let inner: &$inner = self;
                 Ok(match self.statement_mode() {
                     StatementMode::Unnamed => {
-                        inner.query_typed_opt(sql.text, &typed(sql, params)).await?
+                        with_types!(self, sql, |types| inner
+                            .query_typed_opt(sql.text, &typed(params, types))
+                            .await)
                     }
                     StatementMode::Prepared => {
-                        let ($this, $sql, $types) = (self, sql.text, param_types(sql));
-                        let statement = $prepare?;
-                        inner.query_opt(&statement, params).await?
+                        with_types!(self, sql, |types| {
+                            let ($this, $sql, $types) = (self, sql.text, types);
+                            match $prepare {
+                                Ok(statement) => inner.query_opt(&statement, params).await,
+                                Err(error) => Err(error),
+                            }
+                        })
                     }
                 })
             }
@@ -228,12 +256,18 @@ macro_rules! generic_client {
                 let inner: &$inner = self;
                 Ok(match self.statement_mode() {
                     StatementMode::Unnamed => {
-                        inner.execute_typed(sql.text, &typed(sql, params)).await?
+                        with_types!(self, sql, |types| inner
+                            .execute_typed(sql.text, &typed(params, types))
+                            .await)
                     }
                     StatementMode::Prepared => {
-                        let ($this, $sql, $types) = (self, sql.text, param_types(sql));
-                        let statement = $prepare?;
-                        inner.execute(&statement, params).await?
+                        with_types!(self, sql, |types| {
+                            let ($this, $sql, $types) = (self, sql.text, types);
+                            match $prepare {
+                                Ok(statement) => inner.execute(&statement, params).await,
+                                Err(error) => Err(error),
+                            }
+                        })
                     }
                 })
             }
@@ -246,12 +280,20 @@ macro_rules! generic_client {
                 let inner: &$inner = self;
                 let rows = match self.statement_mode() {
                     StatementMode::Unnamed => {
-                        inner.query_typed_raw(sql.text, typed(sql, params)).await?
+                        with_types!(self, sql, |types| inner
+                            .query_typed_raw(sql.text, typed(params, types))
+                            .await)
                     }
                     StatementMode::Prepared => {
-                        let ($this, $sql, $types) = (self, sql.text, param_types(sql));
-                        let statement = $prepare?;
-                        inner.query_raw(&statement, params.iter().copied()).await?
+                        with_types!(self, sql, |types| {
+                            let ($this, $sql, $types) = (self, sql.text, types);
+                            match $prepare {
+                                Ok(statement) => {
+                                    inner.query_raw(&statement, params.iter().copied()).await
+                                }
+                                Err(error) => Err(error),
+                            }
+                        })
                     }
                 };
                 Ok(crate::RowStream::new(rows))
@@ -275,22 +317,51 @@ macro_rules! generic_client {
 
 generic_client!(crate::Client => tokio_postgres::Client, mode = |c| c.statement_mode(), prepare = |this, sql, types| {
     deadpool_postgres::ClientWrapper::prepare_typed_cached(this, sql, &types).await
+}, lookup = |this, text| {
+    deadpool_postgres::ClientWrapper::prepare_cached(this, text).await
+}, forget = |this, text| {
+    this.statement_cache.remove(text, &[]);
+    true
 });
 generic_client!(crate::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |t| t.statement_mode(), prepare = |this, sql, types| {
     deadpool_postgres::Transaction::prepare_typed_cached(this, sql, &types).await
+}, lookup = |this, text| {
+    deadpool_postgres::Transaction::prepare_cached(this, text).await
+}, forget = |this, text| {
+    this.statement_cache.remove(text, &[]);
+    true
 });
 generic_client!(deadpool_postgres::Client => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql, types| {
     deadpool_postgres::ClientWrapper::prepare_typed_cached(this, sql, &types).await
+}, lookup = |this, text| {
+    deadpool_postgres::ClientWrapper::prepare_cached(this, text).await
+}, forget = |this, text| {
+    this.statement_cache.remove(text, &[]);
+    true
 });
 generic_client!(deadpool_postgres::ClientWrapper => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql, types| {
     deadpool_postgres::ClientWrapper::prepare_typed_cached(this, sql, &types).await
+}, lookup = |this, text| {
+    deadpool_postgres::ClientWrapper::prepare_cached(this, text).await
+}, forget = |this, text| {
+    this.statement_cache.remove(text, &[]);
+    true
 });
 generic_client!(deadpool_postgres::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |_t| StatementMode::Prepared, prepare = |this, sql, types| {
     deadpool_postgres::Transaction::prepare_typed_cached(this, sql, &types).await
+}, lookup = |this, text| {
+    deadpool_postgres::Transaction::prepare_cached(this, text).await
+}, forget = |this, text| {
+    this.statement_cache.remove(text, &[]);
+    true
 });
 generic_client!(tokio_postgres::Client => tokio_postgres::Client, mode = |_c| StatementMode::Prepared, prepare = |this, sql, types| {
     tokio_postgres::Client::prepare_typed(this, sql, &types).await
-});
+}, lookup = |this, text| {
+    tokio_postgres::Client::prepare(this, text).await
+}, forget = |_this, _text| false);
 generic_client!(tokio_postgres::Transaction<'_> => tokio_postgres::Transaction<'_>, mode = |_t| StatementMode::Prepared, prepare = |this, sql, types| {
     tokio_postgres::Transaction::prepare_typed(this, sql, &types).await
-});
+}, lookup = |this, text| {
+    tokio_postgres::Transaction::prepare(this, text).await
+}, forget = |_this, _text| false);

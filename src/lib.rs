@@ -14,6 +14,7 @@ mod error;
 mod fetch;
 mod libpq;
 mod migrate;
+mod param_oids;
 mod pool;
 mod revert;
 mod shared;

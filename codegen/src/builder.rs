@@ -189,9 +189,9 @@ impl Builder {
     /// Applies the build's rules to an analysis (lints denied, schema checked): the error
     /// when anything fails, else the analysis without its warnings, and the warnings.
     fn judge(&self, mut analysis: Analysis) -> Result<(Analysis, Vec<Diagnostic>), BuildError> {
-        // What inference accepts but Rust code cannot express (duplicate column names,
-        // types without a Rust mapping) is already among the analysis's diagnostics, so
-        // `describe` reports it too.
+        // What inference accepts but Rust code cannot express (types without a Rust
+        // mapping) is already among the analysis's diagnostics, so `describe` reports it
+        // too; columns that share a name get distinct fields and are no problem.
         if self.denies_lints() {
             let lints = std::mem::take(&mut analysis.lints);
             analysis

@@ -4,18 +4,21 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::Query;
 
 /// What `pgbake describe --format json` prints.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Describe {
-    /// `{"queries": […], "errors": […]}`: each query with its parameters and columns
-    /// (`name`, `pg_type`, `rust_type`, `nullable`) and, with optional filters, their
-    /// parameters (`optional`) and one statement per combination (`variants`), each error with its `code`, file,
-    /// line, column, query, message and help.
+    /// `{"queries": […], "errors": […], "warnings": […]}`: each query with its parameters
+    /// and columns (`name`, `pg_type`, `rust_type`, `nullable`) and, with optional filters,
+    /// their parameters (`optional`) and one statement per combination (`variants`); each
+    /// error that stops the build, and each warning it passes with (statements the
+    /// migration replay cannot follow), with its `code`, file, line, column, query,
+    /// message and help.
     pub json: Value,
-    /// Whether any error was found (the command then exits with status 1).
+    /// Whether any error was found (the command then exits with status 1; warnings alone
+    /// do not fail it, as they do not fail the build).
     pub has_errors: bool,
 }
 
@@ -66,7 +69,22 @@ pub fn to_json(queries: &[Query], diagnostics: &[Diagnostic]) -> Describe {
             query
         })
         .collect();
-    let errors: Vec<Value> = diagnostics
+    let (warnings, errors): (Vec<&Diagnostic>, Vec<&Diagnostic>) = diagnostics
+        .iter()
+        .partition(|d| d.severity == Severity::Warning);
+    Describe {
+        has_errors: !errors.is_empty(),
+        json: json!({
+            "queries": queries_json,
+            "errors": diagnostics_json(&errors),
+            "warnings": diagnostics_json(&warnings),
+        }),
+    }
+}
+
+/// Diagnostics as describe lists them, each with its code, place, message and help.
+fn diagnostics_json(diagnostics: &[&Diagnostic]) -> Vec<Value> {
+    diagnostics
         .iter()
         .map(|d| {
             let (line, column) = d.line_column();
@@ -80,9 +98,5 @@ pub fn to_json(queries: &[Query], diagnostics: &[Diagnostic]) -> Describe {
                 "help": d.help,
             })
         })
-        .collect();
-    Describe {
-        has_errors: !errors.is_empty(),
-        json: json!({ "queries": queries_json, "errors": errors }),
-    }
+        .collect()
 }

@@ -349,6 +349,22 @@ fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Di
                 d.message = format!("with {absent} absent: {}", d.message);
                 d
             };
+            // PostgreSQL's grammar, as for the full statement: blanking a line must not
+            // leave a dangling `AND` or an empty `WHERE`.
+            if let Err(error) = crate::syntax::grammar::check_grammar(&as_query.sql) {
+                return Err(in_variant(Box::new(
+                    as_query
+                        .diagnostic_at_sql(
+                            Code::OptionalFilter,
+                            error.offset,
+                            error.length,
+                            format!("the statement is not valid SQL ({})", error.message),
+                        )
+                        .with_help(
+                            "the statement must stay complete without each marked line: mark whole conditions, e.g. `WHERE true` on a line of its own and then one `AND col = :x --? x` line per filter",
+                        ),
+                )));
+            }
             let (typed, _) = infer_query(catalog, &as_query).map_err(in_variant)?;
             let names: Vec<&str> = query.params.iter().map(|p| p.name.as_str()).collect();
             merge_variant(&mut inferred, &typed, &params, &names).map_err(|message| {

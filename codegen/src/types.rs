@@ -173,7 +173,9 @@ pub fn camel_case(name: &str) -> String {
     let mut out = String::new();
     let mut upper = true;
     for c in name.chars() {
-        if c == '_' || c == ' ' || c == '-' || c == '.' {
+        // Anything a Rust identifier cannot hold (`_`, ` `, `-`, `.`, `:` in an enum label
+        // such as `'foo:c'`) separates words.
+        if c == '_' || !c.is_alphanumeric() {
             upper = true;
         } else if upper {
             out.extend(c.to_uppercase());
@@ -243,6 +245,22 @@ mod tests {
         };
         assert!(rust_type(&record).unwrap_err().contains("composite type"));
         assert_eq!(camel_case("order_status"), "OrderStatus");
+    }
+
+    #[test]
+    fn enum_labels_with_punctuation_become_identifiers() {
+        for (label, rust) in [
+            ("foo:c", "FooC"),
+            ("a b-c.d", "ABCD"),
+            ("9lives", "T9lives"),
+            ("ünï", "Ünï"),
+        ] {
+            assert_eq!(camel_case(label), rust);
+            assert!(
+                syn::parse_str::<syn::Ident>(&camel_case(label)).is_ok(),
+                "{label}"
+            );
+        }
     }
 
     #[test]

@@ -424,6 +424,29 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<u8>, Expect)> {
             Rejected(Code::OptionalFilter),
         ),
         (
+            "optional_filter_leaves_an_empty_where",
+            "queries",
+            "o.sql".into(),
+            q("--! a :many\nSELECT id FROM t\nWHERE\n  name = :name --? name\n;"),
+            Rejected(Code::OptionalFilter),
+        ),
+        (
+            "optional_filter_leaves_a_dangling_and",
+            "queries",
+            "o.sql".into(),
+            q("--! a :many\nSELECT id FROM t\nWHERE id > 0 AND\n  name = :name --? name\n;"),
+            Rejected(Code::OptionalFilter),
+        ),
+        (
+            "optional_filter_second_of_two_leaves_a_dangling_or",
+            "queries",
+            "o.sql".into(),
+            q(
+                "--! a :many\nSELECT id FROM t\nWHERE id > :after --? after\n  OR\n  name = :name --? name\n;",
+            ),
+            Rejected(Code::OptionalFilter),
+        ),
+        (
             "optional_filter_on_copy",
             "queries",
             "o.sql".into(),
@@ -812,4 +835,30 @@ fn a_missing_semicolon_is_one_error_that_names_it() {
     assert_eq!(rendered.len(), 1, "{rendered:#?}");
     assert_eq!(analysis.diagnostics[0].code, Code::Syntax);
     insta::assert_snapshot!(rendered[0]);
+}
+
+/// A combination of optional filters that is not valid SQL is an error that says which
+/// filters are absent and points at the statement, not a claim that PostgreSQL accepts it.
+#[test]
+fn an_invalid_combination_of_optional_filters_names_the_absent_ones() {
+    let root = std::env::temp_dir().join(format!("pgbake-bad-combination-{}", std::process::id()));
+    write_case(
+        &root,
+        "queries",
+        "o.sql",
+        b"--! a :many\nSELECT id FROM t\nWHERE id > 0\n  AND id > :after --? after\n  AND\n  name = :name --? name\n;",
+    );
+    let diagnostics = Builder::new(&root).analyze().diagnostics;
+    let _ = std::fs::remove_dir_all(&root);
+    let [diagnostic] = diagnostics.as_slice() else {
+        panic!("expected one error, got {diagnostics:#?}");
+    };
+    assert_eq!(diagnostic.code, Code::OptionalFilter);
+    assert!(
+        diagnostic
+            .message
+            .starts_with("with `:after`, `:name` absent: the statement is not valid SQL"),
+        "{}",
+        diagnostic.render()
+    );
 }

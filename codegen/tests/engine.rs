@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use pgbake_codegen::__internals as internals;
+use pgbake_codegen::Severity;
 use serde_json::Value;
 
 /// Fixture folders that cover the query constructs, one idea each.
@@ -88,14 +89,29 @@ fn construct_cases_describe() {
 /// describe's errors, with its code, and the build fails on it.
 #[test]
 fn describe_reports_every_build_error() {
-    let tree = internals::scan(&fixture("errors"));
+    // The errors fixture, with a DO block the replay cannot follow: a warning.
+    let dir = std::env::temp_dir().join(format!("pgbake-describe-agrees-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["migrations", "queries"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for entry in std::fs::read_dir(fixture("errors").join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join(sub).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.join("migrations/V2__dynamic.sql"),
+        "DO $$ BEGIN EXECUTE 'CREATE TABLE ' || 'audit_log (id int)'; END $$;\n",
+    )
+    .unwrap();
+    let tree = internals::scan(&dir);
     let (queries, _) = internals::type_queries(&tree.migrations, &tree.queries);
     let build_only: Vec<_> = internals::emit_problems(&queries);
     assert!(
         build_only.iter().any(|d| d.code.as_str() == "no-rust-type"),
         "the errors fixture has a query with a `record` column"
     );
-    let described = pgbake_codegen::describe(&fixture("errors"));
+    let described = pgbake_codegen::describe(&dir);
     assert!(described.has_errors);
     let errors = described.json["errors"].as_array().unwrap();
     for d in &build_only {
@@ -108,23 +124,73 @@ fn describe_reports_every_build_error() {
             d.message
         );
     }
-    let out = std::env::temp_dir().join(format!("pgbake-describe-agrees-{}", std::process::id()));
-    let built = pgbake_codegen::Builder::new(fixture("errors"))
-        .out_dir(&out)
+    let built = pgbake_codegen::Builder::new(&dir)
+        .out_dir(dir.join("out"))
         .build();
-    let _ = std::fs::remove_dir_all(&out);
-    let build_errors = built
+    let _ = std::fs::remove_dir_all(&dir);
+    let build_diagnostics = built
         .expect_err("the errors fixture does not build")
         .diagnostics;
-    for e in errors {
-        assert!(
-            build_errors
-                .iter()
-                .any(|d| d.message == e["message"].as_str().unwrap()),
-            "describe reports {} which the build does not",
-            e["message"]
-        );
-    }
+    // Errors and warnings each in their own list, as the build sorts them.
+    let messages = |list: &str| -> Vec<String> {
+        let mut messages: Vec<String> = described.json[list]
+            .as_array()
+            .unwrap_or_else(|| panic!("describe has no `{list}` list"))
+            .iter()
+            .map(|e| e["message"].as_str().unwrap().to_string())
+            .collect();
+        messages.sort();
+        messages
+    };
+    let build_messages = |severity: Severity| -> Vec<String> {
+        let mut messages: Vec<String> = build_diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .map(|d| d.message.clone())
+            .collect();
+        messages.sort();
+        messages
+    };
+    assert_eq!(messages("errors"), build_messages(Severity::Error));
+    assert_eq!(messages("warnings"), build_messages(Severity::Warning));
+    assert!(
+        described.json["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "do-block"),
+        "the errors fixture has a DO block the replay cannot follow"
+    );
+}
+
+#[test]
+fn describe_passes_with_warnings_as_the_build_does() {
+    let dir = std::env::temp_dir().join(format!("pgbake-describe-warnings-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
+    std::fs::create_dir_all(dir.join("queries")).unwrap();
+    std::fs::write(
+        dir.join("migrations/V1__schema.sql"),
+        "CREATE TABLE notes (id int PRIMARY KEY);\n\
+         DO $$ BEGIN EXECUTE 'CREATE TABLE ' || 'later (id int)'; END $$;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("queries/notes.sql"),
+        "--! note_ids :many\nSELECT id FROM notes;\n",
+    )
+    .unwrap();
+    let described = pgbake_codegen::describe(&dir);
+    let built = pgbake_codegen::Builder::new(&dir)
+        .out_dir(dir.join("out"))
+        .build();
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = built.expect("a DO block the replay cannot follow does not fail the build");
+    assert!(!described.has_errors, "{:#}", described.json);
+    assert_eq!(described.json["errors"], serde_json::json!([]));
+    let warnings = described.json["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), report.warnings.len(), "{warnings:#?}");
+    assert_eq!(warnings[0]["code"], "do-block");
 }
 
 #[test]

@@ -15,7 +15,8 @@ fn describe(queries: &str) -> serde_json::Value {
         root.join("migrations/V1__schema.sql"),
         "CREATE TABLE teams (id bigint PRIMARY KEY, name text NOT NULL);\n\
          CREATE TABLE people (id bigint PRIMARY KEY, team_id bigint REFERENCES teams, name text NOT NULL, \
-         salary numeric NOT NULL, nickname text, joined date NOT NULL);",
+         salary numeric NOT NULL, nickname text, joined date NOT NULL);\n\
+         CREATE TABLE people_copy AS SELECT id, name FROM people;",
     )
     .unwrap();
     std::fs::write(root.join("queries/q.sql"), queries).unwrap();
@@ -55,6 +56,14 @@ fn first_query_columns(json: &serde_json::Value) -> Vec<(String, bool)> {
 
 fn columns(pairs: &[(&str, bool)]) -> Vec<(String, bool)> {
     pairs.iter().map(|(n, b)| (n.to_string(), *b)).collect()
+}
+
+#[test]
+fn a_table_made_by_create_table_as_has_no_not_null_columns() {
+    assert_eq!(
+        nullability("SELECT id, name FROM people_copy"),
+        columns(&[("id", true), ("name", true)])
+    );
 }
 
 #[test]

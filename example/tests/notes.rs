@@ -2,7 +2,8 @@
 
 use pgbake::StatementMode;
 use pgbake::testing::TestDatabase;
-use pgbake_example::db::{MIGRATIONS, notes, types::NoteStatus};
+use pgbake_example::db::types::{NoteStatus, Revision};
+use pgbake_example::db::{MIGRATIONS, notes};
 
 async fn exercise(mode: StatementMode) {
     let db = TestDatabase::with_migrations(MIGRATIONS).await.unwrap();
@@ -74,6 +75,42 @@ async fn exercise(mode: StatementMode) {
         .unwrap()
         .expect("imported");
     assert_eq!((found.status, found.summary), (NoteStatus::Archived, None));
+
+    // An enum parameter first used with no type context (`$1 IS NULL`), given and not.
+    let every = notes::notes_in_status(&client, None).await.unwrap();
+    assert_eq!(every.len(), 3);
+    let published = notes::notes_in_status(&client, Some(NoteStatus::Published))
+        .await
+        .unwrap();
+    let slugs: Vec<&str> = published.iter().map(|n| n.slug.as_str()).collect();
+    assert_eq!(slugs, ["hello-world", "odd"]);
+
+    // Generated composite structs, alone and in an array, as parameters and decoded from
+    // the server (with a NULL field, an enum field and a timestamp field).
+    let first = Revision {
+        number: Some(1),
+        author: Some("ann".into()),
+        status: Some(NoteStatus::Draft),
+        at: None,
+    };
+    let second = Revision {
+        number: Some(2),
+        author: None,
+        status: Some(NoteStatus::Published),
+        at: Some("2024-01-02T03:04:05Z".parse().unwrap()),
+    };
+    let added = notes::add_revision(&client, created.id, &second, std::slice::from_ref(&first))
+        .await
+        .unwrap();
+    assert_eq!(
+        (&added.latest, added.history.as_slice()),
+        (&second, std::slice::from_ref(&first))
+    );
+    let revisions = notes::revisions_of(&client, created.id).await.unwrap();
+    assert_eq!(revisions.len(), 1);
+    assert_eq!(revisions[0].latest, second);
+    assert_eq!(revisions[0].author, None);
+    assert_eq!(revisions[0].history, [first]);
 }
 
 #[tokio::test]
@@ -88,9 +125,10 @@ async fn enums_domains_arrays_and_copy_with_unnamed_statements() {
 
 #[test]
 fn the_migrations_are_this_crates_own() {
-    assert_eq!(MIGRATIONS.len(), 1);
+    assert_eq!(MIGRATIONS.len(), 2);
     assert_eq!(MIGRATIONS[0].name, "notes");
-    assert!(MIGRATIONS[0].down.is_some());
+    assert_eq!(MIGRATIONS[1].name, "revisions");
+    assert!(MIGRATIONS.iter().all(|m| m.down.is_some()));
 }
 
 #[tokio::test]

@@ -219,3 +219,117 @@ async fn a_given_optional_filter_uses_the_index_where_is_null_or_cannot() {
         "`IS NULL OR` was expected to defeat the index:\n{or_plan}"
     );
 }
+
+/// A PostgreSQL enum as generated code declares it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mood {
+    Calm,
+    Cross,
+}
+
+pgbake::__pg_enum!(Mood, "mood", [Calm => "calm", Cross => "cross"]);
+
+/// `(:mood IS NULL OR mood = :mood)` on an enum column, as generated code hands it over.
+static ENUM_FILTER: pgbake::Sql = pgbake::Sql {
+    name: "tests::enum_filter",
+    text: "SELECT id FROM moods WHERE ($1 IS NULL OR mood = $1) ORDER BY id",
+    param_types: &[pgbake::ParamType {
+        name: "mood",
+        schema: "extra",
+        array: false,
+        kind: pgbake::ParamKind::Enum(&["calm", "cross"]),
+    }],
+};
+
+/// The same on a domain column, with an array of the enum beside it.
+static DOMAIN_FILTER: pgbake::Sql = pgbake::Sql {
+    name: "tests::domain_filter",
+    text: "SELECT id FROM moods WHERE ($1 IS NULL OR handle = $1) AND ($2 IS NULL OR mood = ANY($2)) ORDER BY id",
+    param_types: &[
+        pgbake::ParamType {
+            name: "handle",
+            schema: "extra",
+            array: false,
+            kind: pgbake::ParamKind::Domain("text"),
+        },
+        pgbake::ParamType {
+            name: "mood",
+            schema: "extra",
+            array: true,
+            kind: pgbake::ParamKind::Enum(&["calm", "cross"]),
+        },
+    ],
+};
+
+async fn ids(
+    client: &impl pgbake::GenericClient,
+    sql: &'static pgbake::Sql,
+    params: &[&(dyn pgbake::__private::postgres_types::ToSql + Sync)],
+) -> Vec<i32> {
+    let rows = pgbake::GenericClient::fetch_all(client, sql, params)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", sql.name));
+    rows.iter().map(|r| r.get(0)).collect()
+}
+
+/// Runs both filters on `client` with `None` and `Some`.
+async fn user_type_filters(client: &impl pgbake::GenericClient) {
+    assert_eq!(ids(client, &ENUM_FILTER, &[&None::<Mood>]).await, [1, 2, 3]);
+    assert_eq!(ids(client, &ENUM_FILTER, &[&Some(Mood::Cross)]).await, [2]);
+    let none: Option<pgbake::Domain<&str>> = None;
+    let nobody: Option<Vec<Mood>> = None;
+    assert_eq!(
+        ids(client, &DOMAIN_FILTER, &[&none, &nobody]).await,
+        [1, 2, 3]
+    );
+    let bee = Some(pgbake::Domain("bee"));
+    assert_eq!(ids(client, &DOMAIN_FILTER, &[&bee, &nobody]).await, [2]);
+    let calm = Some(vec![Mood::Calm]);
+    assert_eq!(ids(client, &DOMAIN_FILTER, &[&none, &calm]).await, [1, 3]);
+}
+
+#[tokio::test]
+async fn user_defined_parameter_types_without_type_context_prepare_and_run_everywhere() {
+    let db = TestDatabase::empty().await.unwrap();
+    let plain = db.connect().await.unwrap();
+    plain
+        .batch_execute(
+            "CREATE SCHEMA extra;
+             CREATE TYPE extra.mood AS ENUM ('calm', 'cross');
+             CREATE DOMAIN extra.handle AS text CHECK (VALUE ~ '^[a-z]+$');
+             CREATE TABLE moods (id int PRIMARY KEY, mood extra.mood, handle extra.handle);
+             INSERT INTO moods VALUES (1, 'calm', 'ann'), (2, 'cross', 'bee'), (3, 'calm', NULL);",
+        )
+        .await
+        .unwrap();
+    for mode in [StatementMode::Prepared, StatementMode::Unnamed] {
+        let pool = pgbake::connect(&db.config.clone().statement_mode(mode))
+            .await
+            .unwrap();
+        let mut client = pool.get().await.unwrap();
+        // Twice: the second time the types come from the connection's cache.
+        user_type_filters(&client).await;
+        user_type_filters(&client).await;
+        let transaction = client.transaction().await.unwrap();
+        user_type_filters(&transaction).await;
+        transaction.rollback().await.unwrap();
+        user_type_filters(&pool).await;
+    }
+    user_type_filters(&plain).await;
+
+    // A migration that recreates the enum gives it a new OID: the cached lookup is stale,
+    // dropped, and the statement runs with the new one.
+    let pool = pgbake::connect(&db.config).await.unwrap();
+    let client = pool.get().await.unwrap();
+    user_type_filters(&client).await;
+    plain
+        .batch_execute(
+            "ALTER TABLE moods ALTER COLUMN mood TYPE text;
+             DROP TYPE extra.mood;
+             CREATE TYPE extra.mood AS ENUM ('calm', 'cross');
+             ALTER TABLE moods ALTER COLUMN mood TYPE extra.mood USING mood::extra.mood;",
+        )
+        .await
+        .unwrap();
+    user_type_filters(&client).await;
+}

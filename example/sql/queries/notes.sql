@@ -35,3 +35,18 @@ SELECT slug, tags FROM notes ORDER BY id;
 --- Each status with its notes' summaries; a note without one adds a `None` element.
 SELECT status, array_agg(body ->> 'summary' ORDER BY id) AS summaries
 FROM notes GROUP BY status ORDER BY status;
+
+--! notes_in_status :many
+--- Every note, or those in one state: `(:status IS NULL OR …)` is prepared with the enum's
+--- real type, so the server knows the type of `$1` in `$1 IS NULL`.
+SELECT id, slug FROM notes WHERE (:status IS NULL OR status = :status) ORDER BY id;
+
+--! add_revision :one
+--- A revision (a composite value) and the ones before it (an array of them).
+INSERT INTO note_revisions (note_id, latest, history) VALUES (:note_id, :latest, :history)
+RETURNING id, latest, history;
+
+--! revisions_of :many
+--- A note's revisions, the latest one's author and the earlier ones in order.
+SELECT latest, (latest).author AS author, history FROM note_revisions
+WHERE note_id = :note_id ORDER BY id;

@@ -150,10 +150,27 @@ struct Column {
     ty: u32,
     typed: String,
     nullable: bool,
-    /// For a second attempt when a CHECK refuses the first row: the string literals of the
-    /// column's own CHECK constraints that look like values, not patterns.
+    /// The names of the column's own CHECK constraints.
+    checks: Vec<String>,
+    /// The string literals of those constraints that look like values, not patterns.
     allowed: Vec<String>,
     text: bool,
+}
+
+impl Column {
+    /// The values to try for row `n`, in order: the one derived from the type, then (for
+    /// text that a CHECK refused) the CHECK's own literals and an e-mail-like value.
+    fn candidates(&self, catalog: &Catalog, n: i32, null_elements: bool) -> Vec<String> {
+        let mut values = vec![format!("({})::{}", catalog.value(self.ty, n, null_elements, 0), self.typed)];
+        if self.text && !self.checks.is_empty() {
+            for pick in self.allowed.iter().cycle().skip((n as usize - 1) % self.allowed.len().max(1)).take(self.allowed.len()) {
+                values.push(format!("'{}'::{}", pick.replace('\'', "''"), self.typed));
+            }
+            values.push(format!("'v{n}@example.com'::{}", self.typed));
+            values.push(format!("'v{n}-x'::{}", self.typed));
+        }
+        values
+    }
 }
 
 /// The string literals of a constraint definition (`'a'::text` …).
@@ -165,6 +182,34 @@ fn literals(definition: &str) -> Vec<String> {
         .filter(|l| !l.contains(['^', '$', '*', '[', '\\', '%', '+']))
         .map(str::to_string)
         .collect()
+}
+
+/// Inserts row `n` of `table`: the first candidate of every column, and while a column's
+/// own CHECK refuses the row, that column's next candidate. The error when none passes.
+async fn insert_row(client: &Client, table: &str, columns: &[Column], catalog: &Catalog, n: i32, state: State) -> Result<(), String> {
+    // Odd rows: NULL in every nullable column.
+    let nulls = n % 2 == 1;
+    let list: Vec<String> = columns.iter().map(|c| format!("\"{}\"", c.name.replace('"', "\"\""))).collect();
+    let candidates: Vec<Vec<String>> = columns
+        .iter()
+        .map(|c| if nulls && c.nullable { vec!["NULL".to_string()] } else { c.candidates(catalog, n, state.null_elements) })
+        .collect();
+    let mut chosen = vec![0; columns.len()];
+    loop {
+        let values: Vec<&str> = candidates.iter().zip(&chosen).map(|(c, &i)| c[i].as_str()).collect();
+        let sql = format!("INSERT INTO {table} ({}) OVERRIDING SYSTEM VALUE VALUES ({})", list.join(", "), values.join(", "));
+        let error = match client.batch_execute(&sql).await {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        let refused = error.as_db_error().and_then(|db| db.constraint()).and_then(|constraint| {
+            columns.iter().position(|c| c.checks.iter().any(|name| name == constraint))
+        });
+        match refused {
+            Some(k) if chosen[k] + 1 < candidates[k].len() => chosen[k] += 1,
+            _ => return Err(db_message(&error)),
+        }
+    }
 }
 
 /// Empties every table (migration history aside) and fills it for `state`; returns the
@@ -205,6 +250,8 @@ pub async fn fill(client: &Client, state: State) -> Result<(u64, Vec<String>), S
                 "SELECT a.attname::text, a.atttypid, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
                         coalesce((SELECT string_agg(pg_get_constraintdef(c.oid), ' ') FROM pg_constraint c
                                   WHERE c.conrelid = a.attrelid AND c.contype = 'c' AND c.conkey = ARRAY[a.attnum]), ''),
+                        coalesce((SELECT array_agg(c.conname::text) FROM pg_constraint c
+                                  WHERE c.conrelid = a.attrelid AND c.contype = 'c' AND c.conkey = ARRAY[a.attnum]), '{}'),
                         (SELECT typcategory = 'S' FROM pg_type WHERE oid = a.atttypid)
                  FROM pg_attribute a WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
                  ORDER BY a.attnum",
@@ -219,46 +266,14 @@ pub async fn fill(client: &Client, state: State) -> Result<(u64, Vec<String>), S
                 typed: r.get(2),
                 nullable: r.get(3),
                 allowed: literals(r.get(4)),
-                text: r.get::<_, Option<bool>>(5).unwrap_or(false),
+                checks: r.get(5),
+                text: r.get::<_, Option<bool>>(6).unwrap_or(false),
             })
             .collect();
         for n in 1..=state.rows {
-            // Odd rows: NULL in every nullable column.
-            let nulls = n % 2 == 1;
-            let list: Vec<String> = columns.iter().map(|c| format!("\"{}\"", c.name.replace('"', "\"\""))).collect();
-            let mut last_error = None;
-            for second in [false, true] {
-                let values: Vec<String> = columns
-                    .iter()
-                    .map(|c| {
-                        if nulls && c.nullable {
-                            "NULL".to_string()
-                        } else if second && c.text && !c.allowed.is_empty() {
-                            let pick = &c.allowed[(n as usize - 1) % c.allowed.len()];
-                            format!("'{}'::{}", pick.replace('\'', "''"), c.typed)
-                        } else if second && c.text {
-                            format!("'v{n}@example.com'::{}", c.typed)
-                        } else {
-                            format!("({})::{}", catalog.value(c.ty, n, state.null_elements, 0), c.typed)
-                        }
-                    })
-                    .collect();
-                let sql = format!(
-                    "INSERT INTO {name} ({}) OVERRIDING SYSTEM VALUE VALUES ({})",
-                    list.join(", "),
-                    values.join(", ")
-                );
-                match client.batch_execute(&sql).await {
-                    Ok(()) => {
-                        inserted += 1;
-                        last_error = None;
-                        break;
-                    }
-                    Err(e) => last_error = Some(db_message(&e)),
-                }
-            }
-            if let Some(e) = last_error {
-                problems.push(format!("{name} row {n}: {e}"));
+            match insert_row(client, &name, &columns, &catalog, n, state).await {
+                Ok(()) => inserted += 1,
+                Err(e) => problems.push(format!("{name} row {n}: {e}")),
             }
         }
     }

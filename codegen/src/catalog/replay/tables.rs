@@ -56,8 +56,11 @@ pub(super) fn create_table(
     }
     if let Some(query) = &create.query {
         columns = typer.output_columns(catalog, query)?;
+        // PostgreSQL copies names and types only: no default and no NOT NULL, whatever
+        // the query's columns had.
         for column in &mut columns {
             column.has_default = false;
+            column.not_null = false;
         }
     }
     catalog.relations.insert(
