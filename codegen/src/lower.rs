@@ -78,6 +78,51 @@ pub fn lower(
             }
         })
         .collect();
+    let optional = apply_overrides(query, &mut params, &mut columns)?;
+    let copy = match (query.cardinality, statement) {
+        (Cardinality::Copy, Some(statement)) => Some(copy_target(statement).map_err(|message| {
+            Box::new(
+                query
+                    .diagnostic_at_file(Code::CopyShape, query.name_offset, query.name.len(), message)
+                    .with_help("write it as `INSERT INTO t (a, b) VALUES (:a, :b)`: one row, each value a plain `:parameter`"),
+            )
+        })?),
+        (Cardinality::Copy, None) => {
+            return Err(Box::new(query.diagnostic_at_file(
+                Code::CopyShape,
+                query.name_offset,
+                query.name.len(),
+                format!("`:copy` query `{}` must be an INSERT", query.name),
+            )));
+        }
+        _ => None,
+    };
+    let mut lowered = Query {
+        module: query.module.clone(),
+        name: query.name.clone(),
+        file: query.file.clone(),
+        line: query.line,
+        cardinality: query.cardinality,
+        sql: query.sql.clone(),
+        docs: query.docs.clone(),
+        params,
+        columns,
+        copy,
+        optional,
+        variants: Vec::new(),
+    };
+    resolve_rust_types(&mut lowered);
+    Ok(lowered)
+}
+
+/// Applies the header's `(param?)`/`(column!)`/`column[?]` overrides, then makes each optional
+/// filter's parameter an `Option` whatever else the query says (`None` leaves the filter
+/// out). Returns the optional parameters' indices.
+fn apply_overrides(
+    query: &AnnotatedQuery,
+    params: &mut [Param],
+    columns: &mut [Column],
+) -> Result<Vec<usize>, Box<Diagnostic>> {
     if let Some(o) = query.param_overrides.iter().find(|o| o.element) {
         return Err(Box::new(
             query
@@ -127,45 +172,18 @@ pub fn lower(
             ));
         }
     }
-    let copy = match (query.cardinality, statement) {
-        (Cardinality::Copy, Some(statement)) => Some(copy_target(statement).map_err(|message| {
-            Box::new(
-                query
-                    .diagnostic_at_file(Code::CopyShape, query.name_offset, query.name.len(), message)
-                    .with_help("write it as `INSERT INTO t (a, b) VALUES (:a, :b)`: one row, each value a plain `:parameter`"),
-            )
-        })?),
-        (Cardinality::Copy, None) => {
-            return Err(Box::new(query.diagnostic_at_file(
-                Code::CopyShape,
-                query.name_offset,
-                query.name.len(),
-                format!("`:copy` query `{}` must be an INSERT", query.name),
-            )));
-        }
-        _ => None,
-    };
-    let mut lowered = Query {
-        module: query.module.clone(),
-        name: query.name.clone(),
-        file: query.file.clone(),
-        line: query.line,
-        cardinality: query.cardinality,
-        sql: query.sql.clone(),
-        docs: query.docs.clone(),
-        params,
-        columns,
-        copy,
-        optional: Vec::new(),
-        variants: Vec::new(),
-    };
-    resolve_rust_types(&mut lowered);
-    Ok(lowered)
+    let optional: Vec<usize> = (query.optional.iter())
+        .filter_map(|name| query.params.iter().position(|p| &p.name == name))
+        .collect();
+    for &i in &optional {
+        params[i].nullable = true;
+    }
+    Ok(optional)
 }
 
 /// Decides each value's Rust type and field name, once, after the overrides, for emit and
 /// describe.
-pub fn resolve_rust_types(query: &mut Query) {
+fn resolve_rust_types(query: &mut Query) {
     let (params, columns) = (&mut query.params, &mut query.columns);
     unique_fields(params.iter_mut().map(|p| &mut p.field));
     unique_fields(columns.iter_mut().map(|c| &mut c.field));

@@ -326,11 +326,10 @@ fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Di
             .params
             .iter()
             .map(|p| {
-                query
-                    .params
-                    .iter()
+                // A variant only blanks lines: its parameters are the query's.
+                (query.params.iter())
                     .position(|q| q.name == p.name)
-                    .unwrap_or(0)
+                    .expect("a variant's parameter is one of the query's")
             })
             .collect();
         if mask != last {
@@ -382,14 +381,6 @@ fn type_query(catalog: &Catalog, query: &AnnotatedQuery) -> Result<Query, Box<Di
         });
     }
     let mut lowered = crate::lower::lower(catalog, query, statement.as_ref(), &inferred)?;
-    lowered.optional = (query.optional.iter())
-        .filter_map(|name| query.params.iter().position(|p| &p.name == name))
-        .collect();
-    for &i in &lowered.optional {
-        // `None` leaves the filter out.
-        lowered.params[i].nullable = true;
-    }
-    crate::lower::resolve_rust_types(&mut lowered);
     lowered.variants = variants;
     Ok(lowered)
 }
