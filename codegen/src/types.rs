@@ -67,7 +67,7 @@ fn scalar(name: &str) -> Option<(&'static str, &'static str)> {
         "pg_lsn" => ("pgbake::PgLsn", "pgbake::PgLsn"),
         "tsvector" => ("pgbake::TsVector", "&pgbake::TsVector"),
         "tsquery" => ("pgbake::TsQuery", "&pgbake::TsQuery"),
-        "void" => ("()", "()"),
+        "void" => ("pgbake::Void", "pgbake::Void"),
         _ => return range(name),
     })
 }

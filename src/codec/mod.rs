@@ -16,7 +16,7 @@ use std::error::Error as StdError;
 pub use composite::{CompositeReader, CompositeWriter};
 pub use geometry::{BoundingBox, Circle, Line, LineSegment, Path, Point, Polygon};
 pub use range::{Multirange, Range};
-pub use scalars::{Cid, MacAddr8, Money, PgLsn, RegOid, Tid, TimeTz, Xid, Xid8, Xml};
+pub use scalars::{Cid, MacAddr8, Money, PgLsn, RegOid, Tid, TimeTz, Void, Xid, Xid8, Xml};
 pub use text_search::{Lexeme, LexemePosition, TsQuery, TsVector};
 
 use postgres_types::{FromSql, IsNull, ToSql, Type, to_sql_checked};

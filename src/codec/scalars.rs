@@ -126,6 +126,14 @@ fixed_codec!(
     |v, out| out.extend_from_slice(&v.0.to_be_bytes())
 );
 
+/// The result of a function that returns `void` (`SELECT pg_advisory_lock(:key)` as a `:one`
+/// query): it carries no value, only the fact that the call returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Void;
+
+fixed_codec!(Void, ["void"], |_r| Void, |_v, _out| ());
+
 /// A 64-bit transaction ID with epoch (`xid8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

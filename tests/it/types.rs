@@ -10,8 +10,8 @@ use pgbake::__private::{bit_vec::BitVec, chrono, cidr, eui48, rust_decimal::Deci
 use pgbake::testing::TestDatabase;
 use pgbake::{
     BoundingBox, Cid, Circle, Lexeme, LexemePosition, Line, LineSegment, MacAddr8, Money,
-    Multirange, Path, PgLsn, Point, Polygon, Range, RegOid, Tid, TimeTz, TsQuery, TsVector, Xid,
-    Xid8, Xml,
+    Multirange, Path, PgLsn, Point, Polygon, Range, RegOid, Tid, TimeTz, TsQuery, TsVector, Void,
+    Xid, Xid8, Xml,
 };
 use tokio_postgres::types::{FromSql, ToSql};
 
@@ -246,6 +246,8 @@ async fn every_mapped_type_round_trips_through_the_server() {
         round_trip(c, "tsquery", "'super:*B <2> man'", TsQuery::Phrase { left: word("super", 4, true), right: word("man", 0, false), distance: 2 }).await,
         decode_only(c, "tsquery", "''", &TsQuery::Empty).await,
         round_trip(c, "xml", "'<a>1</a>'", Xml("<a>1</a>".into())).await,
+        // What a function returning void returns.
+        decode_only(c, "void", "''", &Void).await,
         // Text-like extension types keep String.
         round_trip(c, "text", "'plain'", "plain".to_string()).await,
     ];

@@ -50,3 +50,8 @@ RETURNING id, latest, history;
 --- A note's revisions, the latest one's author and the earlier ones in order.
 SELECT latest, (latest).author AS author, history FROM note_revisions
 WHERE note_id = :note_id ORDER BY id;
+
+--! lock_notes :one
+--- Takes the notes' advisory lock for the rest of the transaction (a function returning
+--- `void`: the row says only that the call returned).
+SELECT pg_advisory_xact_lock(:key) AS locked;
