@@ -132,7 +132,28 @@ fixed_codec!(
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Void;
 
-fixed_codec!(Void, ["void"], |_r| Void, |_v, _out| ());
+impl<'a> FromSql<'a> for Void {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        Reader::new(raw, "Void").finish()?;
+        Ok(Void)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        ty.name() == "void"
+    }
+}
+
+impl ToSql for Void {
+    fn to_sql(&self, _: &Type, _: &mut BytesMut) -> Result<IsNull, BoxError> {
+        Ok(IsNull::No)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        ty.name() == "void"
+    }
+
+    to_sql_checked!();
+}
 
 /// A 64-bit transaction ID with epoch (`xid8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
