@@ -53,6 +53,36 @@ async fn every_command_works_against_a_tls_only_server_with_verify_full() {
     ok(run(&["migrate"]), "migrate (again)");
     ok(run(&["migrate", "check"]), "migrate check");
 
+    // adopt: a database diesel migrated, taken over by the command over TLS.
+    let adopt_url = url("adopted", "verify-full");
+    let adopt_env = [("DATABASE_URL", adopt_url.as_str())];
+    ok(pgbake(&["db", "create"], &adopt_env), "db create (adopt)");
+    let adopted = pgbake::connect_direct(&Config::new(&adopt_url).unwrap())
+        .await
+        .unwrap();
+    let diesel = crate::adoption::fixture("diesel");
+    crate::adoption::apply_like_diesel(&adopted, &diesel).await;
+    let project = temp_dir("tls-adopt");
+    let sql = project.join("sql");
+    let sql = sql.to_str().unwrap();
+    let import = [
+        "migrate",
+        "import",
+        "--from",
+        "diesel",
+        diesel.to_str().unwrap(),
+        "--sql",
+        sql,
+    ];
+    ok(pgbake(&import, &[]), "migrate import");
+    let adopt = ["migrate", "adopt", "--from", "diesel", "--sql", sql];
+    ok(pgbake(&adopt, &adopt_env), "migrate adopt");
+    ok(
+        pgbake(&["migrate", "--sql", sql], &adopt_env),
+        "migrate (adopted)",
+    );
+    let _ = std::fs::remove_dir_all(project);
+
     let mut files: Vec<_> = std::fs::read_dir(&backups)
         .unwrap()
         .map(|e| e.unwrap().path())
