@@ -127,30 +127,12 @@ async fn the_dev_server_requires_its_password_even_from_a_private_folder() {
     assert!(runs.contains("PGPASSFILE=/"), "{runs}");
 }
 
-/// Where the PostgreSQL programs are, as pgbake looks for them (`pg_config`, then the newest
-/// `/usr/lib/postgresql/*/bin`).
-fn real_bin_dir() -> PathBuf {
-    if let Ok(output) = std::process::Command::new("pg_config")
-        .arg("--bindir")
-        .output()
-        && output.status.success()
-    {
-        return PathBuf::from(text(&output.stdout).trim());
-    }
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .unwrap()
-        .map(|e| e.unwrap().path().join("bin"))
-        .filter(|bin| bin.join("pg_dump").exists())
-        .collect();
-    dirs.sort();
-    dirs.pop().expect("PostgreSQL's programs")
-}
-
 /// A folder of stand-ins for `pg_dump`, `psql` and `pg_restore` (found first through
 /// `pg_config`) that append their arguments and `PG*` environment to a file, then run the
 /// real program; the server programs are linked to the real ones.
 fn recording_libpq_programs(project: &Path) -> (PathBuf, PathBuf) {
-    let real = real_bin_dir();
+    // Resolved before the stand-ins exist: the real programs.
+    let real = pgbake::cluster::find_bin_dir().unwrap();
     let shims = project.join("shims");
     let record = project.join("programs.log");
     std::fs::create_dir(&shims).unwrap();
